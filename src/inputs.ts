@@ -1,0 +1,238 @@
+// Reads and checks every input before the first request. A pure function of the environment, so the
+// runner's INPUT_* variables are all it needs and tests can call it directly.
+
+export const OPERATIONS = ['list', 'create', 'delete', 'prune'] as const
+export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
+export const IF_MISSING = ['warn', 'ignore', 'fail'] as const
+export const DEFAULT_API_URL = 'https://api.revont.ai/v1'
+
+export type Operation = (typeof OPERATIONS)[number]
+export type IfExists = (typeof IF_EXISTS)[number]
+export type IfMissing = (typeof IF_MISSING)[number]
+
+export interface Connection {
+  apiUrl: string
+  apiKey: string
+  timeoutMs: number
+  maxRetries: number
+}
+
+export interface ListInputs {
+  operation: 'list'
+  url?: string
+}
+export interface CreateInputs {
+  operation: 'create'
+  url: string
+  events: string[]
+  description?: string
+  ifExists: IfExists
+  dryRun: boolean
+}
+export interface DeleteInputs {
+  operation: 'delete'
+  target: { id: string } | { url: string }
+  ifMissing: IfMissing
+  dryRun: boolean
+}
+export interface PruneInputs {
+  operation: 'prune'
+  pattern: string
+  olderThanMs?: number
+  dryRun: boolean
+}
+
+export type Inputs = Connection & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
+
+export class InputError extends Error {
+  constructor(input: string, problem: string) {
+    super(`Input '${input}' ${problem}`)
+    this.name = 'InputError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** The runner passes `with:` values as INPUT_<NAME>, upper-cased, with spaces as underscores. */
+function input(env: Env, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+/** The key from `api-key`, else from REVONT_API_KEY; read on its own so it can be masked first. */
+export function readApiKey(env: Env): string {
+  return input(env, 'api-key') || (env.REVONT_API_KEY ?? '').trim()
+}
+
+export function parseInputs(env: Env): Inputs {
+  const operation = oneOf(env, 'operation', OPERATIONS, undefined)
+  const connection: Connection = {
+    apiKey: parseApiKey(readApiKey(env)),
+    apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL),
+    timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
+    maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
+  }
+  switch (operation) {
+    case 'list': {
+      const url = input(env, 'url')
+      return { ...connection, operation, url: url ? parseWebhookUrl(url, false) : undefined }
+    }
+    case 'create':
+      return {
+        ...connection,
+        operation,
+        url: parseWebhookUrl(required(env, 'url', 'is required for create'), true),
+        events: parseEvents(input(env, 'events')),
+        description: input(env, 'description') || undefined,
+        ifExists: oneOf(env, 'if-exists', IF_EXISTS, 'create'),
+        dryRun: parseBoolean(env, 'dry-run')
+      }
+    case 'delete':
+      return {
+        ...connection,
+        operation,
+        target: parseDeleteTarget(env),
+        ifMissing: oneOf(env, 'if-missing', IF_MISSING, 'warn'),
+        dryRun: parseBoolean(env, 'dry-run')
+      }
+    case 'prune': {
+      const olderThan = input(env, 'older-than')
+      return {
+        ...connection,
+        operation,
+        pattern: parsePrunePattern(required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')),
+        olderThanMs: olderThan ? parseDuration(olderThan) : undefined,
+        dryRun: parseBoolean(env, 'dry-run')
+      }
+    }
+  }
+}
+
+function required(env: Env, name: string, problem: string): string {
+  const value = input(env, name)
+  if (!value) throw new InputError(name, problem)
+  return value
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T | undefined): T {
+  const value = input(env, name) || fallback
+  if (value === undefined) throw new InputError(name, `is required; use one of: ${allowed.join(', ')}`)
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(name, `must be one of: ${allowed.join(', ')} (got '${value}')`)
+  }
+  return value as T
+}
+
+function parseApiKey(key: string): string {
+  if (!key) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
+  // A control character or space would corrupt the Authorization header.
+  if (/[\s\x00-\x1f\x7f]/.test(key)) throw new InputError('api-key', 'must not contain spaces or control characters')
+  return key
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+
+/** Returns the base URL without a trailing slash, so paths can be appended. */
+function parseApiUrl(value: string): string {
+  const url = parseUrl('api-url', value)
+  const loopback = LOOPBACK_HOST.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError('api-url', `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${value}'`)
+  }
+  if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) {
+    throw new InputError('api-url', 'must not contain a query (?) or fragment (#)')
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    return new URL(value)
+  } catch {
+    throw new InputError(name, `must be an absolute URL; got '${value}'`)
+  }
+}
+
+/** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
+function parseWebhookUrl(value: string, httpsOnly: boolean): string {
+  const url = parseUrl('url', value)
+  if (httpsOnly && url.protocol !== 'https:') {
+    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${value}'`)
+  }
+  return url.href
+}
+
+function parseDeleteTarget(env: Env): DeleteInputs['target'] {
+  const id = input(env, 'id')
+  const url = input(env, 'url')
+  if (id && url) throw new InputError('id', "and 'url' are both set; delete takes one of them")
+  if (url) return { url: parseWebhookUrl(url, false) }
+  if (!id) throw new InputError('id', "is required for delete (or set 'url' to delete every webhook with that URL)")
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
+    throw new InputError('id', 'may contain only A-Z a-z 0-9 _ - and be at most 128 characters')
+  }
+  return { id }
+}
+
+/** Comma- or newline-separated, or a JSON array; trimmed, blanks and duplicates dropped, order kept. */
+export function parseEvents(value: string): string[] {
+  let entries: unknown[]
+  if (value.startsWith('[')) {
+    try {
+      entries = JSON.parse(value) as unknown[]
+    } catch {
+      throw new InputError('events', 'starts with [ but is not a valid JSON array')
+    }
+    if (!Array.isArray(entries) || entries.some((entry) => typeof entry !== 'string')) {
+      throw new InputError('events', 'must be a JSON array of strings')
+    }
+  } else {
+    entries = value.split(/[,\n]/)
+  }
+  const events = [...new Set((entries as string[]).map((entry) => entry.trim()).filter(Boolean))]
+  if (events.length === 0) {
+    throw new InputError('events', 'is required for create: at least one event type, e.g. call.ended, summary.ready')
+  }
+  const bad = events.find((event) => /[\s\x00-\x1f\x7f]/.test(event))
+  if (bad !== undefined) throw new InputError('events', `has an entry with spaces or control characters: '${bad}'`)
+  return events
+}
+
+/**
+ * A `*` pattern must name a host of its own: `https://*` alone would match every endpoint of the
+ * workspace, production ones included, and that is never what a preview clean-up means.
+ */
+function parsePrunePattern(pattern: string): string {
+  const match = /^https?:\/\/([^/?#]*)/.exec(pattern)
+  if (!match || !/[A-Za-z0-9]/.test(match[1].replace(/\*/g, ''))) {
+    throw new InputError('url', `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${pattern}'`)
+  }
+  return pattern
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+function parseDuration(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(value)
+  if (!match) throw new InputError('older-than', `must be a whole number and a unit s, m, h or d (90m, 12h, 7d); got '${value}'`)
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
+}
+
+function parseNumber(env: Env, name: string, fallback: number, range: { min: number; max: number; integer: boolean }): number {
+  const raw = input(env, name)
+  if (!raw) return fallback
+  const value = Number(raw)
+  const kind = range.integer ? 'a whole number' : 'a number'
+  if (!/^\d+(\.\d+)?$/.test(raw) || (range.integer && !Number.isInteger(value)) || value < range.min || value > range.max) {
+    throw new InputError(name, `must be ${kind} from ${range.min} to ${range.max}; got '${raw}'`)
+  }
+  return value
+}
+
+/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(env: Env, name: string): boolean {
+  const value = input(env, name)
+  if (['', 'false', 'False', 'FALSE'].includes(value)) return false
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  throw new InputError(name, `must be true or false; got '${value}'`)
+}

@@ -1,0 +1,9 @@
+import type { ListInputs } from '../inputs.js'
+import type { Report } from '../report.js'
+import type { RevontClient } from '../revont-client.js'
+import { hasUrl } from '../webhook.js'
+
+export async function list(client: RevontClient, inputs: ListInputs, report: Report): Promise<void> {
+  const webhooks = await client.listWebhooks()
+  report.list(inputs.url ? webhooks.filter((webhook) => hasUrl(webhook, inputs.url as string)) : webhooks)
+}

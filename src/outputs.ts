@@ -1,0 +1,93 @@
+// Step outputs and the step summary, both derived from the Report.
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import type { Inputs } from './inputs.js'
+import type { ChangeRow, Report } from './report.js'
+import type { Webhook } from './webhook.js'
+
+/** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
+export const MAX_OUTPUT_BYTES = 1_000_000
+/** Keeps the summary far below GitHub's 1 MiB limit whatever the workspace holds. */
+export const SUMMARY_MAX_ROWS = 500
+const SUMMARY_MAX_CELL = 200
+
+export function writeOutputs(report: Report, inputs: Inputs): void {
+  switch (report.operation) {
+    case 'list':
+      if (report.listed) writeList(report.listed)
+      return
+    case 'create': {
+      const row = report.changes.find((change) => change.change === 'created' || change.change === 'reused')
+      core.setOutput('id', row?.webhook.id ?? '')
+      core.setOutput('webhook', row ? JSON.stringify(row.webhook) : '')
+      core.setOutput('created', String(row?.change === 'created'))
+      core.setOutput('secret', report.secret)
+      core.setOutput('deleted-ids', JSON.stringify(deletedIds(report)))
+      return
+    }
+    case 'delete':
+    case 'prune': {
+      const ids = deletedIds(report)
+      if (inputs.operation === 'delete' && 'id' in inputs.target) core.setOutput('id', ids[0] ?? '')
+      core.setOutput('count', String(ids.length))
+      core.setOutput('deleted-ids', JSON.stringify(ids))
+    }
+  }
+}
+
+/** In a dry run, what would have been deleted: that is what a dry run is asked to show. */
+function deletedIds(report: Report): string[] {
+  return report.idsOf(report.dryRun ? 'would delete' : 'deleted')
+}
+
+function writeList(webhooks: Webhook[]): void {
+  const json = JSON.stringify(webhooks)
+  const file = join(process.env.RUNNER_TEMP || tmpdir(), `revont-webhooks-${randomUUID()}.json`)
+  writeFileSync(file, json)
+  const bytes = Buffer.byteLength(json)
+  if (bytes > MAX_OUTPUT_BYTES) {
+    core.warning(`The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`)
+    core.setOutput('webhooks', '')
+  } else {
+    core.setOutput('webhooks', json)
+  }
+  core.setOutput('webhooks-file', file)
+  core.setOutput('count', String(webhooks.length))
+}
+
+export async function writeSummary(report: Report): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const dryRun = report.dryRun ? ' (dry run: nothing was changed)' : ''
+  const summary = core.summary.addHeading(`Revont webhooks: ${report.operation}${dryRun}`, 3)
+  if (report.listed) {
+    summary.addRaw(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`, true)
+    addTable(report.listed.map((webhook) => ({ change: 'listed', webhook })))
+  }
+  if (report.changes.length > 0) addTable(report.changes)
+  else if (report.operation !== 'list') summary.addRaw('<p>Nothing to change.</p>', true)
+  await summary.write()
+}
+
+function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): void {
+  const shown = rows.slice(0, SUMMARY_MAX_ROWS)
+  const header = ['', 'id', 'url', 'events', 'status', 'created', 'description'].map((data) => ({ data, header: true }))
+  core.summary.addTable([
+    header,
+    ...shown.map(({ change, webhook }) =>
+      [change, webhook.id, webhook.url, webhook.events?.join(', '), webhook.status, webhook.created_at, webhook.description].map(cell)
+    )
+  ])
+  if (rows.length > shown.length) {
+    core.summary.addRaw(`<p>… and ${rows.length - shown.length} more, not shown here.</p>`, true)
+  }
+}
+
+/** API text as inert HTML: escaped, on one line, and bounded so the summary stays small. */
+function cell(text: string | undefined): string {
+  const line = (text ?? '').replace(/\s+/g, ' ')
+  const bounded = line.length > SUMMARY_MAX_CELL ? `${line.slice(0, SUMMARY_MAX_CELL)}…` : line
+  return bounded.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
+}

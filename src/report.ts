@@ -1,0 +1,62 @@
+// What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
+// and the step summary, also when the operation fails half-way, so nothing done is lost.
+import * as core from '@actions/core'
+import type { Operation } from './inputs.js'
+import type { Webhook } from './webhook.js'
+
+export type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
+
+export interface ChangeRow {
+  change: Change
+  /** A webhook deleted by id alone is known only by its id. */
+  webhook: Partial<Webhook> & { id?: string }
+}
+
+const LOGGED_LIST_ROWS = 100
+
+export class Report {
+  listed: Webhook[] | undefined
+  readonly changes: ChangeRow[] = []
+  /** The new webhook's signing secret, already masked by the client. */
+  secret = ''
+
+  constructor(
+    readonly operation: Operation,
+    readonly dryRun: boolean
+  ) {}
+
+  list(webhooks: Webhook[]): void {
+    this.listed = webhooks
+    core.info(`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`)
+    for (const webhook of webhooks.slice(0, LOGGED_LIST_ROWS)) core.info(`- ${describe(webhook)}`)
+    if (webhooks.length > LOGGED_LIST_ROWS) {
+      core.info(`… and ${webhooks.length - LOGGED_LIST_ROWS} more: see the webhooks-file output`)
+    }
+  }
+
+  record(change: Change, webhook: ChangeRow['webhook']): void {
+    this.changes.push({ change, webhook })
+    const verb = change.charAt(0).toUpperCase() + change.slice(1)
+    core.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
+  }
+
+  idsOf(...changes: Change[]): string[] {
+    return this.changes.filter((row) => changes.includes(row.change)).flatMap((row) => row.webhook.id ?? [])
+  }
+}
+
+/**
+ * Text from the API on one line that starts with the action's own words, so the runner can never read
+ * it as a workflow command (`::…::` at the start of a line).
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+function describe(webhook: ChangeRow['webhook']): string {
+  const parts = [webhook.id ?? '(no id)', webhook.url ?? '']
+  if (webhook.events?.length) parts.push(`[${webhook.events.join(', ')}]`)
+  if (webhook.status) parts.push(webhook.status)
+  if (webhook.description) parts.push(JSON.stringify(webhook.description))
+  return printable(parts.filter(Boolean).join(' '))
+}

@@ -1,0 +1,79 @@
+// The retry policy: which failures are transient, how long to wait, and the loop that waits.
+
+export const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+export const MAX_RETRY_AFTER_MS = 60_000
+const BASE_DELAY_MS = 1000
+const MAX_DELAY_MS = 30_000
+
+export interface RetryPolicy {
+  maxRetries: number
+  /** Multiplies every wait; tests shrink it so a fault suite takes seconds, not minutes. */
+  waitScale: number
+  random: () => number
+  sleep: (ms: number) => Promise<void>
+}
+
+export function retryPolicy(maxRetries: number, waitScale = 1): RetryPolicy {
+  return {
+    maxRetries,
+    waitScale,
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  }
+}
+
+/** A failure worth another attempt: the answer was lost, or the API asked us to come back. */
+export class TransientError extends Error {
+  constructor(
+    message: string,
+    /** What the API asked for in Retry-After, if it did. */
+    readonly retryAfterMs?: number
+  ) {
+    super(message)
+    this.name = 'TransientError'
+  }
+}
+
+/** Retry-After as seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** Exponential backoff with full jitter over its upper half: 0.5-1 s, 1-2 s, 2-4 s, ... capped. */
+export function backoffMs(retry: number, random: () => number): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** retry)
+  return ceiling / 2 + (ceiling / 2) * random()
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the retries run out. `beforeRetry` runs after
+ * the wait and before the next attempt; its own failure ends the loop.
+ */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (retry: number) => Promise<T>,
+  beforeRetry: () => Promise<void> = async () => {}
+): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt(retry)
+    } catch (error) {
+      if (!(error instanceof TransientError)) throw error
+      if (retry >= policy.maxRetries) {
+        throw new Error(policy.maxRetries > 0 ? `${error.message} (gave up after ${retry + 1} attempts)` : error.message)
+      }
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS) {
+        throw new Error(
+          `${error.message}; the API asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, ` +
+            `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this action waits`
+        )
+      }
+      const wait = error.retryAfterMs ?? backoffMs(retry, policy.random)
+      await policy.sleep(wait * policy.waitScale)
+      await beforeRetry()
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
+// failure turned into a message that names the request and what the API said.
+import { STATUS_CODES } from 'node:http'
+import { send, TimeoutError, type HttpResponse } from './http.js'
+import type { Connection } from './inputs.js'
+import { mask } from './mask.js'
+import { TRANSIENT_STATUSES, TransientError, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js'
+import { ACTION_NAME, ACTION_VERSION } from './version.js'
+import type { NewWebhook, Webhook } from './webhook.js'
+
+/** The API answered, and the answer is final: retrying would not change it. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export interface CreatedWebhook {
+  webhook: Webhook
+  secret: string
+}
+
+type Method = 'GET' | 'POST' | 'DELETE'
+
+export class RevontClient {
+  constructor(
+    private readonly connection: Connection,
+    private readonly policy: RetryPolicy
+  ) {}
+
+  async listWebhooks(): Promise<Webhook[]> {
+    const body = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
+    const data = (body as { data?: unknown } | undefined)?.data
+    if (!Array.isArray(data)) throw new ApiError('GET /webhooks failed: the answer has no "data" array', 200)
+    return data.map((item) => toWebhook(item, 'GET /webhooks'))
+  }
+
+  /**
+   * Sends one POST, and another only after `beforeRetry` has run: when an answer is lost the webhook
+   * may exist already, with a secret nobody saw, and `beforeRetry` is where the caller removes it.
+   */
+  async createWebhook(webhook: NewWebhook, beforeRetry: () => Promise<void>): Promise<CreatedWebhook> {
+    const where = 'POST /webhooks'
+    const body = await withRetries(
+      this.policy,
+      async () => {
+        const answer = await this.request('POST', '/webhooks', webhook)
+        const secret = (answer as { secret?: unknown } | undefined)?.secret
+        if (typeof secret === 'string' && secret) mask(secret)
+        if (typeof secret !== 'string' || !secret || typeof (answer as { id?: unknown }).id !== 'string') {
+          throw new TransientError(`${where} failed: the answer has no id or secret`)
+        }
+        return answer as Record<string, unknown>
+      },
+      beforeRetry
+    )
+    return { webhook: toWebhook(body, where), secret: body.secret as string }
+  }
+
+  /** 'missing' when the API has no such webhook. A 404 after a lost answer means the first try worked. */
+  async deleteWebhook(id: string): Promise<'deleted' | 'missing'> {
+    return withRetries(this.policy, async (retry) => {
+      try {
+        await this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`)
+        return 'deleted'
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return retry > 0 ? 'deleted' : 'missing'
+        throw error
+      }
+    })
+  }
+
+  /** One attempt; resolves with the parsed JSON body (undefined when empty). */
+  private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
+    const where = `${method} ${path}`
+    let response: HttpResponse
+    try {
+      response = await send(
+        {
+          method,
+          url: this.connection.apiUrl + path,
+          headers: {
+            Authorization: `Bearer ${this.connection.apiKey}`,
+            Accept: 'application/json',
+            'User-Agent': `${ACTION_NAME}/${ACTION_VERSION}`,
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+          },
+          body: body === undefined ? undefined : JSON.stringify(body)
+        },
+        this.connection.timeoutMs
+      )
+    } catch (error) {
+      throw new TransientError(`${where} failed: ${describeNetworkError(error)}`)
+    }
+    const { status } = response
+    const parsed = parseJson(response.body)
+    if (status >= 200 && status < 300) {
+      // A success whose body cannot be read is a lost answer, as if the connection had dropped.
+      if (parsed === NOT_JSON) throw new TransientError(`${where} failed: ${statusLine(status)} with a body that is not JSON`)
+      return parsed
+    }
+    const message = `${where} failed: ${statusLine(status)}${this.apiSays(response, parsed)}`
+    if (TRANSIENT_STATUSES.has(status)) {
+      throw new TransientError(message, parseRetryAfter(headerValue(response, 'retry-after')))
+    }
+    throw new ApiError(message, status)
+  }
+
+  /** `: <the API's message> (request id …)`, with hints for the answers users meet most. */
+  private apiSays(response: HttpResponse, parsed: unknown): string {
+    const json = parsed === NOT_JSON ? undefined : (parsed as Record<string, unknown> | undefined)
+    const error = json?.error
+    const said =
+      typeof error === 'string' ? error : pickString(error, 'message') ?? pickString(json, 'message') ?? undefined
+    const requestId =
+      headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
+    let text = ''
+    if (said) text += `: ${this.clean(said, 300)}`
+    else if (parsed === NOT_JSON && response.body.trim()) text += ' (the body was not JSON)'
+    if (response.status === 401) text += ' (the API key was rejected: check api-key or REVONT_API_KEY)'
+    if (response.status >= 300 && response.status < 400) {
+      text += ` (redirects are not followed, so the API key goes to no other host: check api-url)`
+    }
+    if (requestId) text += ` (request id ${this.clean(requestId, 100)})`
+    return text
+  }
+
+  /** API text goes into error messages: one line, bounded, and never the key even if echoed back. */
+  private clean(text: string, maxLength: number): string {
+    const line = text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ').split(this.connection.apiKey).join('***')
+    return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line
+  }
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+function parseJson(body: string): unknown {
+  if (!body.trim()) return undefined
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    return NOT_JSON
+  }
+}
+
+/** The status with its standard reason phrase: the server's own phrase is not trusted text. */
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? ''}`.trim()
+}
+
+function headerValue(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function pickString(value: unknown, key: string): string | undefined {
+  const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
+  return typeof field === 'string' && field ? field : undefined
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof TimeoutError) return error.message
+  const code = (error as NodeJS.ErrnoException).code
+  const message = error instanceof Error ? error.message : String(error)
+  return code && !message.includes(code) ? `${message} (${code})` : message
+}
+
+/** Keeps the fields the action relies on checked, every other field as the API sent it, and no secret. */
+function toWebhook(item: unknown, where: string): Webhook {
+  const value = item as Record<string, unknown> | null
+  if (!value || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.url !== 'string') {
+    throw new ApiError(`${where} failed: the answer holds a webhook without a string id and url`, 200)
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { secret, ...rest } = value
+  const events = Array.isArray(value.events) ? value.events.filter((event) => typeof event === 'string') : []
+  return { ...rest, id: value.id, url: value.url, events } as Webhook
+}

@@ -74,13 +74,16 @@ export function parseOutputFile(text) {
   return outputs
 }
 
-/** Workflow commands as the runner reads them: a line that starts, after blanks, with `::name ...::`. */
+/**
+ * Workflow commands as the runner reads them: a line that starts, after blanks, with `::name ...::`.
+ * @param {string} stdout
+ * @returns {Array<{ line: number, name: string, data: string }>}
+ */
 export function parseCommands(stdout) {
   return stdout
     .split('\n')
     .map((line, index) => ({ index, match: /^::([A-Za-z-]+)( [^:]*)?::(.*)$/.exec(line.trim()) }))
-    .filter(({ match }) => match)
-    .map(({ index, match }) => ({ line: index, name: match[1], data: unescapeData(match[3]) }))
+    .flatMap(({ index, match }) => (match ? [{ line: index, name: match[1], data: unescapeData(match[3]) }] : []))
 }
 
 function unescapeData(data) {

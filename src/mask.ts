@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
 
 /**
- * Masks a value in the runner's log. The runner matches a mask within one line, so a value that spans
- * several lines is masked line by line as well.
+ * Masks a value in the runner's log. The runner matches a mask within one line, and ends a line at \n,
+ * \r or \r\n, so a value that spans several lines is masked line by line as well.
  */
 export function mask(value: string): void {
   core.setSecret(value)
-  const lines = value.split(/\r?\n/).map((line) => line.trim())
+  const lines = value.split(/\r\n|\r|\n/).map((line) => line.trim())
   if (lines.length > 1) for (const line of lines) if (line) core.setSecret(line)
 }

@@ -27,7 +27,9 @@ export class TransientError extends Error {
   constructor(
     message: string,
     /** What the API asked for in Retry-After, if it did. */
-    readonly retryAfterMs?: number
+    readonly retryAfterMs?: number,
+    /** The HTTP status, when the API answered at all. */
+    readonly status?: number
   ) {
     super(message)
     this.name = 'TransientError'
@@ -38,6 +40,8 @@ export class TransientError extends Error {
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  // Date.parse reads '1.5' or '-1' as dates in 2001; an HTTP date always names its month.
+  if (!/[a-z]/i.test(value)) return undefined
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

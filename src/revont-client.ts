@@ -40,35 +40,58 @@ export class RevontClient {
   }
 
   /**
-   * Sends one POST, and another only after `beforeRetry` has run: when an answer is lost the webhook
-   * may exist already, with a secret nobody saw, and `beforeRetry` is where the caller removes it.
+   * Sends one POST, and another only after `removeOrphans` has run: when an answer is lost the webhook
+   * may exist already, with a secret nobody saw, and `removeOrphans` is where the caller removes it.
    */
-  async createWebhook(webhook: NewWebhook, beforeRetry: () => Promise<void>): Promise<CreatedWebhook> {
+  async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>): Promise<CreatedWebhook> {
     const where = 'POST /webhooks'
-    const body = await withRetries(
-      this.policy,
-      async () => {
-        const answer = await this.request('POST', '/webhooks', webhook)
-        const secret = (answer as { secret?: unknown } | undefined)?.secret
-        if (typeof secret === 'string' && secret) mask(secret)
-        if (typeof secret !== 'string' || !secret || typeof (answer as { id?: unknown }).id !== 'string') {
-          throw new TransientError(`${where} failed: the answer has no id or secret`)
+    // Whether the last POST's answer was lost and no removeOrphans has run since.
+    let lost = false
+    try {
+      const body = await withRetries(
+        this.policy,
+        async () => {
+          try {
+            const answer = await this.request('POST', '/webhooks', webhook)
+            const secret = (answer as { secret?: unknown } | undefined)?.secret
+            if (typeof secret === 'string' && secret) mask(secret)
+            if (typeof secret !== 'string' || !secret || typeof (answer as { id?: unknown }).id !== 'string') {
+              throw new TransientError(`${where} failed: the answer has no id or secret`)
+            }
+            return answer as Record<string, unknown>
+          } catch (error) {
+            lost = answerLost(error)
+            throw error
+          }
+        },
+        async () => {
+          lost = false
+          await removeOrphans()
         }
-        return answer as Record<string, unknown>
-      },
-      beforeRetry
-    )
-    return { webhook: toWebhook(body, where), secret: body.secret as string }
+      )
+      return { webhook: toWebhook(body, where), secret: body.secret as string }
+    } catch (error) {
+      if (!lost) throw error
+      // Out of retries, but the last POST may still have made a webhook whose secret nobody saw.
+      try {
+        await removeOrphans()
+      } catch (cleanup) {
+        throw new Error(`${errorMessage(error)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`)
+      }
+      throw error
+    }
   }
 
-  /** 'missing' when the API has no such webhook. A 404 after a lost answer means the first try worked. */
+  /** 'missing' when the API has no such webhook. A 404 after a lost answer means an earlier try worked. */
   async deleteWebhook(id: string): Promise<'deleted' | 'missing'> {
-    return withRetries(this.policy, async (retry) => {
+    let lost = false
+    return withRetries(this.policy, async () => {
       try {
         await this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`)
         return 'deleted'
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return retry > 0 ? 'deleted' : 'missing'
+        if (error instanceof ApiError && error.status === 404) return lost ? 'deleted' : 'missing'
+        lost ||= answerLost(error)
         throw error
       }
     })
@@ -105,7 +128,7 @@ export class RevontClient {
     }
     const message = `${where} failed: ${statusLine(status)}${this.apiSays(response, parsed)}`
     if (TRANSIENT_STATUSES.has(status)) {
-      throw new TransientError(message, parseRetryAfter(headerValue(response, 'retry-after')))
+      throw new TransientError(message, parseRetryAfter(headerValue(response, 'retry-after')), status)
     }
     throw new ApiError(message, status)
   }
@@ -114,10 +137,8 @@ export class RevontClient {
   private apiSays(response: HttpResponse, parsed: unknown): string {
     const json = parsed === NOT_JSON ? undefined : (parsed as Record<string, unknown> | undefined)
     const error = json?.error
-    const said =
-      typeof error === 'string' ? error : pickString(error, 'message') ?? pickString(json, 'message') ?? undefined
-    const requestId =
-      headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
+    const said = typeof error === 'string' ? error : (pickString(error, 'message') ?? pickString(json, 'message') ?? undefined)
+    const requestId = headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
     let text = ''
     if (said) text += `: ${this.clean(said, 300)}`
     else if (parsed === NOT_JSON && response.body.trim()) text += ' (the body was not JSON)'
@@ -131,9 +152,24 @@ export class RevontClient {
 
   /** API text goes into error messages: one line, bounded, and never the key even if echoed back. */
   private clean(text: string, maxLength: number): string {
-    const line = text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ').split(this.connection.apiKey).join('***')
+    const line = text
+      .replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ')
+      .split(this.connection.apiKey)
+      .join('***')
     return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line
   }
+}
+
+/**
+ * The request may have been carried out without our reading the answer: a network error, a timeout, a
+ * 5xx or an unreadable success. A 408 or 429 says the API did not handle it.
+ */
+function answerLost(error: unknown): boolean {
+  return error instanceof TransientError && error.status !== 408 && error.status !== 429
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 const NOT_JSON = Symbol('not JSON')

@@ -1,6 +1,7 @@
 // The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
+import * as core from '@actions/core'
 import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
@@ -101,6 +102,7 @@ export class RevontClient {
   private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
     const where = `${method} ${path}`
     let response: HttpResponse
+    const started = Date.now()
     try {
       response = await send(
         {
@@ -117,9 +119,12 @@ export class RevontClient {
         this.connection.timeoutMs
       )
     } catch (error) {
-      throw new TransientError(`${where} failed: ${describeNetworkError(error)}`)
+      const message = `${where} failed: ${describeNetworkError(error)}`
+      core.debug(`${message} after ${Date.now() - started} ms`)
+      throw new TransientError(message)
     }
     const { status } = response
+    core.debug(`${where}: ${statusLine(status)}, ${Buffer.byteLength(response.body)} bytes in ${Date.now() - started} ms`)
     const parsed = parseJson(response.body)
     if (status >= 200 && status < 300) {
       // A success whose body cannot be read is a lost answer, as if the connection had dropped.

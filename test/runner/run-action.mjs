@@ -75,13 +75,14 @@ export function parseOutputFile(text) {
 }
 
 /**
- * Workflow commands as the runner reads them: a line that starts, after blanks, with `::name ...::`.
+ * Workflow commands as the runner reads them: a line (ended by \n, \r or \r\n) that starts, after blanks,
+ * with `::name ...::`.
  * @param {string} stdout
  * @returns {Array<{ line: number, name: string, data: string }>}
  */
 export function parseCommands(stdout) {
   return stdout
-    .split('\n')
+    .split(/\r\n|\r|\n/)
     .map((line, index) => ({ index, match: /^::([A-Za-z-]+)( [^:]*)?::(.*)$/.exec(line.trim()) }))
     .flatMap(({ index, match }) => (match ? [{ line: index, name: match[1], data: unescapeData(match[3]) }] : []))
 }
@@ -95,7 +96,7 @@ export function renderLog(stdout) {
   const masks = []
   const hide = (text) => masks.reduce((shown, secret) => shown.split(secret).join('***'), text)
   const lines = []
-  for (const line of stdout.split('\n')) {
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
     const command = parseCommands(line)[0]
     if (!command) lines.push(hide(line))
     else if (command.name === 'add-mask') masks.push(command.data)

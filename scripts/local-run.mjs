@@ -27,7 +27,12 @@ async function step(title, inputs) {
 
 try {
   console.log(`Loopback Revont server at ${server.url}`)
-  const created = await step('create', { operation: 'create', url: endpoint, events: 'call.ended, summary.ready', 'if-exists': 'replace' })
+  const created = await step('create', {
+    operation: 'create',
+    url: endpoint,
+    events: 'call.ended, summary.ready',
+    'if-exists': 'replace'
+  })
   await step('list', { operation: 'list', url: endpoint })
   await step('delete', { operation: 'delete', id: created.outputs.id })
   console.log(`\nThe server now holds ${server.webhooks.size} webhooks.`)

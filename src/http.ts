@@ -1,8 +1,7 @@
 // One HTTP attempt under one deadline. The retry loop lives in retry.ts; redirects are never followed
 // (the caller sees the 3xx), so the API key goes to no host but the API's.
 import * as http from 'node:http'
-import * as https from 'node:https'
-import { HttpClient } from '@actions/http-client'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE'
@@ -28,18 +27,17 @@ export class TimeoutError extends Error {
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
-// @actions/http-client's agent gives the runner's proxy handling (HTTPS_PROXY, NO_PROXY, tunnelling);
-// the request itself is ours so the deadline covers the body too.
-const agents = new HttpClient()
-
-export function send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+export async function send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   const url = new URL(request.url)
-  const transport = url.protocol === 'https:' ? https : http
+  // Loaded on first use: TLS only for https, and the tunnel only behind a proxy.
+  const transport = url.protocol === 'https:' ? await import('node:https') : http
+  const agent = await proxyAgent(url)
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
       method: request.method,
-      headers: request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
-      agent: agents.getAgent(request.url)
+      headers:
+        request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
+      agent
     })
     const timer = setTimeout(() => req.destroy(new TimeoutError(timeoutMs)), timeoutMs)
     const fail = (error: Error): void => {
@@ -68,4 +66,31 @@ export function send(request: HttpRequest, timeoutMs: number): Promise<HttpRespo
     })
     req.end(request.body)
   })
+}
+
+let proxied: Promise<http.Agent | undefined> | undefined
+
+/**
+ * The runner's proxy rules (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) as @actions/http-client applies them,
+ * and the same CONNECT tunnel it builds. Undefined, for Node's own agent, when no proxy applies.
+ */
+function proxyAgent(url: URL): Promise<http.Agent | undefined> {
+  proxied ??= (async () => {
+    const proxy = getProxyUrl(url)
+    if (!proxy?.hostname) return undefined
+    const tunnel = await import('tunnel')
+    const options = {
+      proxy: {
+        host: proxy.hostname,
+        port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+        ...(proxy.username || proxy.password
+          ? { proxyAuth: `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` }
+          : {})
+      }
+    }
+    const overHttps = proxy.protocol === 'https:'
+    if (url.protocol === 'https:') return overHttps ? tunnel.httpsOverHttps(options) : tunnel.httpsOverHttp(options)
+    return overHttps ? tunnel.httpOverHttps(options) : tunnel.httpOverHttp(options)
+  })()
+  return proxied
 }

@@ -99,7 +99,9 @@ export function parseInputs(env: Env): Inputs {
       return {
         ...connection,
         operation,
-        pattern: parsePrunePattern(required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')),
+        pattern: parsePrunePattern(
+          required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')
+        ),
         olderThanMs: olderThan ? parseDuration(olderThan) : undefined,
         dryRun: parseBoolean(env, 'dry-run')
       }
@@ -136,7 +138,10 @@ function parseApiUrl(value: string): string {
   const url = parseUrl('api-url', value)
   const loopback = LOOPBACK_HOST.test(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError('api-url', `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${value}'`)
+    throw new InputError(
+      'api-url',
+      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${value}'`
+    )
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
   if (url.search || url.hash || value.includes('?') || value.includes('#')) {
@@ -205,7 +210,10 @@ export function parseEvents(value: string): string[] {
 function parsePrunePattern(pattern: string): string {
   const match = /^https?:\/\/([^/?#]*)/.exec(pattern)
   if (!match || !/[A-Za-z0-9]/.test(match[1].replace(/\*/g, ''))) {
-    throw new InputError('url', `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${pattern}'`)
+    throw new InputError(
+      'url',
+      `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${pattern}'`
+    )
   }
   return pattern
 }

@@ -49,7 +49,9 @@ function writeList(webhooks: Webhook[]): void {
   writeFileSync(file, json)
   const bytes = Buffer.byteLength(json)
   if (bytes > MAX_OUTPUT_BYTES) {
-    core.warning(`The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`)
+    core.warning(
+      `The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`
+    )
     core.setOutput('webhooks', '')
   } else {
     core.setOutput('webhooks', json)
@@ -77,7 +79,9 @@ function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }
   core.summary.addTable([
     header,
     ...shown.map(({ change, webhook }) =>
-      [change, webhook.id, webhook.url, webhook.events?.join(', '), webhook.status, webhook.created_at, webhook.description].map(cell)
+      [change, webhook.id, webhook.url, webhook.events?.join(', '), webhook.status, webhook.created_at, webhook.description].map(
+        cell
+      )
     )
   ])
   if (rows.length > shown.length) {

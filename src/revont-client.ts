@@ -70,7 +70,8 @@ export class RevontClient {
           await removeOrphans()
         }
       )
-      return { webhook: toWebhook(body, where), secret: body.secret as string }
+      const secret = body.secret as string
+      return { webhook: toWebhook(body, where), secret }
     } catch (error) {
       if (!lost) throw error
       // Out of retries, but the last POST may still have made a webhook whose secret nobody saw.
@@ -210,14 +211,18 @@ function describeNetworkError(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message
 }
 
-/** Keeps the fields the action relies on checked, every other field as the API sent it, and no secret. */
+/**
+ * Checks the fields the action relies on and removes any secret. The parsed object is the action's own,
+ * so it is mended in place: copying 10,000 webhooks shows in the run time.
+ */
 function toWebhook(item: unknown, where: string): Webhook {
   const value = item as Record<string, unknown> | null
   if (!value || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.url !== 'string') {
     throw new ApiError(`${where} failed: the answer holds a webhook without a string id and url`, 200)
   }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { secret, ...rest } = value
-  const events = Array.isArray(value.events) ? value.events.filter((event) => typeof event === 'string') : []
-  return { ...rest, id: value.id, url: value.url, events } as Webhook
+  if ('secret' in value) delete value.secret
+  if (!Array.isArray(value.events)) value.events = []
+  else if (value.events.some((event) => typeof event !== 'string'))
+    value.events = value.events.filter((event) => typeof event === 'string')
+  return value as unknown as Webhook
 }

@@ -37,7 +37,10 @@ export function sameEventSet(a: string[], b: string[]): boolean {
 
 /** `*` matches any run of characters; everything else matches itself, against the normalised URL. */
 export function urlPatternMatcher(pattern: string): (webhook: Webhook) => boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
   const regex = new RegExp(`^${source}$`)
   return (webhook) => regex.test(normalizeUrl(webhook.url))
 }

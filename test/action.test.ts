@@ -23,7 +23,12 @@ const endpoint = 'https://preview-7.example.com/hooks/revont'
 
 describe('create', () => {
   it('registers the webhook, masks the secret before anything prints it, and outputs it', async () => {
-    const result = await run({ operation: 'create', url: endpoint, events: 'call.ended,\nsummary.ready', description: 'Preview 7' })
+    const result = await run({
+      operation: 'create',
+      url: endpoint,
+      events: 'call.ended,\nsummary.ready',
+      description: 'Preview 7'
+    })
     expect(result.code).toBe(0)
     const secret = server.secrets.at(-1)
     const webhook = [...server.webhooks.values()][0]
@@ -38,7 +43,10 @@ describe('create', () => {
     expect(masks).toContain(secret)
     const maskLine = result.stdout.split('\n').findIndex((line) => line === `::add-mask::${secret}`)
     expect(result.stdout.split('\n').slice(0, maskLine).join('\n')).not.toContain(secret)
-    const elsewhere = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+    const elsewhere = result.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n')
     for (const text of [elsewhere, result.stderr, result.summary, result.outputs.webhook]) {
       expect(text).not.toContain(secret)
       expect(text).not.toContain(server.apiKey)
@@ -48,7 +56,10 @@ describe('create', () => {
 
   it('sends exactly a list and the POST, with the key, a User-Agent and the JSON body', async () => {
     await run({ operation: 'create', url: endpoint, events: '["call.ended"]', description: 'd' })
-    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v1/webhooks', 'POST /v1/webhooks'])
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /v1/webhooks',
+      'POST /v1/webhooks'
+    ])
     const post = server.requests[1]
     const version = JSON.parse(readFileSync('package.json', 'utf8')).version
     expect(post.headers).toMatchObject({
@@ -64,17 +75,28 @@ describe('create', () => {
     writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 31 } }))
     await run(
       { operation: 'create', url: endpoint, events: 'call.ended' },
-      { GITHUB_REPOSITORY: 'octo/app', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_WORKFLOW: 'Preview' }
+      {
+        GITHUB_REPOSITORY: 'octo/app',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_WORKFLOW: 'Preview'
+      }
     )
     await run(
       { operation: 'create', url: `${endpoint}/2`, events: 'call.ended' },
       { GITHUB_REPOSITORY: 'octo/app', GITHUB_EVENT_NAME: 'push', GITHUB_WORKFLOW: 'Deploy', GITHUB_REF: 'refs/heads/main' }
     )
-    expect([...server.webhooks.values()].map((webhook) => webhook.description)).toEqual(['octo/app PR #31', 'octo/app Deploy (main)'])
+    expect([...server.webhooks.values()].map((webhook) => webhook.description)).toEqual([
+      'octo/app PR #31',
+      'octo/app Deploy (main)'
+    ])
   })
 
   it('takes the key from REVONT_API_KEY when api-key is empty', async () => {
-    const result = await runAction({ inputs: { 'api-url': server.url, operation: 'list' }, env: { REVONT_API_KEY: server.apiKey } })
+    const result = await runAction({
+      inputs: { 'api-url': server.url, operation: 'list' },
+      env: { REVONT_API_KEY: server.apiKey }
+    })
     expect(result.code).toBe(0)
     expect(result.commands[0]).toMatchObject({ name: 'add-mask', data: server.apiKey })
   })
@@ -98,7 +120,10 @@ describe('list', () => {
 
 describe('delete by id', () => {
   it('deletes the webhook with one request and outputs its id', async () => {
-    server.seed([{ id: 'wh_gone', url: endpoint, events: ['call.ended'] }, { id: 'wh_kept', url: endpoint, events: ['a'] }])
+    server.seed([
+      { id: 'wh_gone', url: endpoint, events: ['call.ended'] },
+      { id: 'wh_kept', url: endpoint, events: ['a'] }
+    ])
     const result = await run({ operation: 'delete', id: 'wh_gone' })
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ id: 'wh_gone', count: '1', 'deleted-ids': '["wh_gone"]' })
@@ -122,7 +147,12 @@ describe('delete by id', () => {
 
 describe('API errors', () => {
   it('name the request, the status, what the API said and its request id', async () => {
-    server.inject({ method: 'POST', status: 400, body: JSON.stringify({ error: { message: 'url is not reachable' } }), headers: { 'content-type': 'application/json', 'x-request-id': 'req_abc123' } })
+    server.inject({
+      method: 'POST',
+      status: 400,
+      body: JSON.stringify({ error: { message: 'url is not reachable' } }),
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req_abc123' }
+    })
     const result = await run({ operation: 'create', url: endpoint, events: 'call.ended', description: 'x' })
     expect(result.code).toBe(1)
     expect(result.commands.filter((command) => command.name === 'error').map((command) => command.data)).toEqual([
@@ -135,7 +165,9 @@ describe('API errors', () => {
     const result = await runAction({ inputs: { 'api-url': server.url, 'api-key': 'wrong-key', operation: 'list' } })
     expect(result.code).toBe(1)
     const [error] = result.commands.filter((command) => command.name === 'error')
-    expect(error.data).toMatch(/^GET \/webhooks failed: 401 Unauthorized: invalid API key \(the API key was rejected: check api-key or REVONT_API_KEY\) \(request id req_\w+\)$/)
+    expect(error.data).toMatch(
+      /^GET \/webhooks failed: 401 Unauthorized: invalid API key \(the API key was rejected: check api-key or REVONT_API_KEY\) \(request id req_\w+\)$/
+    )
   })
 })
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mask } from '../src/mask.js'
 import { parseCommands, runAction } from './runner/run-action.mjs'
 import { startRevontServer } from './server/revont-server.mjs'
@@ -776,16 +776,15 @@ describe('a secret with several lines is masked line by line', () => {
 
   it('mask() issues the whole value, then each line on its own, for \\n, \\r\\n and \\r', () => {
     const written: string[] = []
-    const write = process.stdout.write
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk))
       return true
-    }) as typeof process.stdout.write
+    })
     try {
       mask('line-one\r\n  line-two \nline-three\rline-four\n')
       mask('single-line')
     } finally {
-      process.stdout.write = write
+      write.mockRestore()
     }
     const commands = parseCommands(written.join(''))
     expect(commands.every((command) => command.name === 'add-mask')).toBe(true)

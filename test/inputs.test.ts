@@ -98,7 +98,10 @@ describe('parseInputs', () => {
 
   describe('delete', () => {
     it('takes an id or a url, not both', () => {
-      expect(parse({ INPUT_OPERATION: 'delete', INPUT_ID: 'wh_1-A' })).toMatchObject({ target: { id: 'wh_1-A' }, ifMissing: 'warn' })
+      expect(parse({ INPUT_OPERATION: 'delete', INPUT_ID: 'wh_1-A' })).toMatchObject({
+        target: { id: 'wh_1-A' },
+        ifMissing: 'warn'
+      })
       expect(parse({ INPUT_OPERATION: 'delete', INPUT_URL: 'https://a.example/x', 'INPUT_IF-MISSING': 'fail' })).toMatchObject({
         target: { url: 'https://a.example/x' },
         ifMissing: 'fail'
@@ -116,7 +119,9 @@ describe('parseInputs', () => {
 
   describe('prune', () => {
     it('reads the pattern and the age', () => {
-      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://pr-*.example.com/*', 'INPUT_OLDER-THAN': '90m' })).toMatchObject({
+      expect(
+        parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://pr-*.example.com/*', 'INPUT_OLDER-THAN': '90m' })
+      ).toMatchObject({
         pattern: 'https://pr-*.example.com/*',
         olderThanMs: 90 * 60_000,
         dryRun: false

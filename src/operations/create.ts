@@ -7,7 +7,7 @@ import { describeWorkflowRun } from '../workflow-context.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
-  const description = inputs.description ?? (await describeWorkflowRun())
+  const description = inputs.description ?? describeWorkflowRun()
   const before = await client.listWebhooks()
   const existing = before.filter((webhook) => hasUrl(webhook, inputs.url))
   if (existing.length > 0 && inputs.ifExists === 'fail') {
@@ -20,7 +20,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     const match = existing.find((webhook) => webhook.status === 'active' && sameEventSet(webhook.events, inputs.events))
     if (match) {
       report.record('reused', match)
-      core.notice(`Reused webhook ${match.id}: its signing secret was shown only when it was created and cannot be read again, so the secret output is empty`)
+      core.notice(
+        `Reused webhook ${match.id}: its signing secret was shown only when it was created and cannot be read again, so the secret output is empty`
+      )
       return
     }
   }

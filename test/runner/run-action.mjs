@@ -40,7 +40,10 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000 } = 
     ...inputEnv,
     ...env
   }
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'index.js')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'index.js')], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))

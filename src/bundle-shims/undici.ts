@@ -1,5 +1,0 @@
-export class ProxyAgent {
-  constructor() {
-    throw new Error('undici is left out of this bundle')
-  }
-}

@@ -207,7 +207,7 @@ async function alternate(commands, rounds, what) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// create: what the lazily loaded chunk costs when it is loaded
+// create: what reading the workflow context for the default description costs
 
 /** create with a description given, against create that builds it from the workflow context. */
 async function benchCreate() {
@@ -553,14 +553,14 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
 
   if (creates) {
     sections.push({
-      title: `create: the cost of the lazily loaded chunk, ${CREATE_PAIRS} rounds, 20 endpoints`,
+      title: `create: the cost of the default description, ${CREATE_PAIRS} rounds, 20 endpoints`,
       head: ['command', 'median ms', 'p25–p75 ms'],
       rows: [
         ...creates.rows.map((row) => [row.name, fmt(row.median), `${fmt(row.p25)}–${fmt(row.p75)}`]),
         ['difference (median per-pair)', `+${fmt(creates.delta, 1)} ms`, `ratio ${fmt(creates.ratio, 2)}×`]
       ],
       notes: [
-        'Without a description, create reads the workflow context from @actions/github, which loads the lazy chunk(s) listed under "dist/ size".'
+        'Without a description, create reads the workflow context (the Context class of @actions/github, in index.js) and the event payload file.'
       ]
     })
   }

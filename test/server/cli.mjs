@@ -2,7 +2,6 @@
 // Runs the loopback Revont server on its own, for CI's use-the-action job and for local runs with
 // @github/local-action: `node test/server/cli.mjs [--port 8787] [--api-key test-key]`. Listens on
 // 127.0.0.1 only, prints its base URL and keeps running until it gets SIGINT or SIGTERM.
-import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { startRevontServer } from './revont-server.mjs'
 
@@ -38,19 +37,8 @@ if (!apiKey || /\s/.test(apiKey)) {
   process.exit(2)
 }
 
-/** startRevontServer does not turn a listen error into a rejection, so a taken port is found out first. */
-function checkPortFree() {
-  if (port === 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(undefined)))
-  })
-}
-
 let server
 try {
-  await checkPortFree()
   server = await startRevontServer({ host: '127.0.0.1', port, apiKey })
 } catch (error) {
   const reason = error instanceof Error ? error.message : String(error)

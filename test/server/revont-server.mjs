@@ -159,7 +159,10 @@ export async function startRevontServer(options = {}) {
     send(res, answer.status, answer.payload)
   }
 
-  await new Promise((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined)))
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
+  })
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
 

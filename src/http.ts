@@ -68,29 +68,36 @@ export async function send(request: HttpRequest, timeoutMs: number): Promise<Htt
   })
 }
 
-let proxied: Promise<http.Agent | undefined> | undefined
+const agents = new Map<string, Promise<http.Agent | undefined>>()
 
 /**
  * The runner's proxy rules (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) as @actions/http-client applies them,
- * and the same CONNECT tunnel it builds. Undefined, for Node's own agent, when no proxy applies.
+ * and the same CONNECT tunnel it builds, one per origin. Undefined, for Node's own agent, when no proxy
+ * applies.
  */
 function proxyAgent(url: URL): Promise<http.Agent | undefined> {
-  proxied ??= (async () => {
-    const proxy = getProxyUrl(url)
-    if (!proxy?.hostname) return undefined
-    const tunnel = await import('tunnel')
-    const options = {
-      proxy: {
-        host: proxy.hostname,
-        port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
-        ...(proxy.username || proxy.password
-          ? { proxyAuth: `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` }
-          : {})
-      }
+  let agent = agents.get(url.origin)
+  if (!agent) {
+    agent = tunnelAgent(url)
+    agents.set(url.origin, agent)
+  }
+  return agent
+}
+
+async function tunnelAgent(url: URL): Promise<http.Agent | undefined> {
+  const proxy = getProxyUrl(url)
+  if (!proxy?.hostname) return undefined
+  const tunnel = await import('tunnel')
+  const auth =
+    proxy.username || proxy.password ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` : undefined
+  const options = {
+    proxy: {
+      host: proxy.hostname,
+      port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+      ...(auth ? { proxyAuth: auth } : {})
     }
-    const overHttps = proxy.protocol === 'https:'
-    if (url.protocol === 'https:') return overHttps ? tunnel.httpsOverHttps(options) : tunnel.httpsOverHttp(options)
-    return overHttps ? tunnel.httpOverHttps(options) : tunnel.httpOverHttp(options)
-  })()
-  return proxied
+  }
+  const overHttps = proxy.protocol === 'https:'
+  if (url.protocol === 'https:') return overHttps ? tunnel.httpsOverHttps(options) : tunnel.httpsOverHttp(options)
+  return overHttps ? tunnel.httpOverHttps(options) : tunnel.httpOverHttp(options)
 }

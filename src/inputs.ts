@@ -71,6 +71,12 @@ export function parseInputs(env: Env): Inputs {
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
+  // Checked whatever the operation, so a typo fails the step even where the input does not apply.
+  const dryRun = parseBoolean(env, 'dry-run')
+  const ifExists = oneOf(env, 'if-exists', IF_EXISTS, 'create')
+  const ifMissing = oneOf(env, 'if-missing', IF_MISSING, 'warn')
+  const olderThan = input(env, 'older-than')
+  const olderThanMs = olderThan ? parseDuration(olderThan) : undefined
   switch (operation) {
     case 'list': {
       const url = input(env, 'url')
@@ -83,28 +89,14 @@ export function parseInputs(env: Env): Inputs {
         url: parseWebhookUrl(required(env, 'url', 'is required for create'), true),
         events: parseEvents(input(env, 'events')),
         description: input(env, 'description') || undefined,
-        ifExists: oneOf(env, 'if-exists', IF_EXISTS, 'create'),
-        dryRun: parseBoolean(env, 'dry-run')
+        ifExists,
+        dryRun
       }
     case 'delete':
-      return {
-        ...connection,
-        operation,
-        target: parseDeleteTarget(env),
-        ifMissing: oneOf(env, 'if-missing', IF_MISSING, 'warn'),
-        dryRun: parseBoolean(env, 'dry-run')
-      }
+      return { ...connection, operation, target: parseDeleteTarget(env), ifMissing, dryRun }
     case 'prune': {
-      const olderThan = input(env, 'older-than')
-      return {
-        ...connection,
-        operation,
-        pattern: parsePrunePattern(
-          required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')
-        ),
-        olderThanMs: olderThan ? parseDuration(olderThan) : undefined,
-        dryRun: parseBoolean(env, 'dry-run')
-      }
+      const pattern = required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')
+      return { ...connection, operation, pattern: parsePrunePattern(pattern), olderThanMs, dryRun }
     }
   }
 }
@@ -126,8 +118,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 function parseApiKey(key: string): string {
   if (!key) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
-  // A control character or space would corrupt the Authorization header.
-  if (/[\s\x00-\x1f\x7f]/.test(key)) throw new InputError('api-key', 'must not contain spaces or control characters')
+  // Anything else cannot go into the Authorization header.
+  if (!/^[\x21-\x7e]+$/.test(key)) throw new InputError('api-key', 'must be printable ASCII without spaces or control characters')
   return key
 }
 
@@ -140,7 +132,7 @@ function parseApiUrl(value: string): string {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(
       'api-url',
-      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${value}'`
+      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${shown(value)}'`
     )
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
@@ -154,15 +146,20 @@ function parseUrl(name: string, value: string): URL {
   try {
     return new URL(value)
   } catch {
-    throw new InputError(name, `must be an absolute URL; got '${value}'`)
+    throw new InputError(name, `must be an absolute URL; got '${shown(value)}'`)
   }
+}
+
+/** A URL as an error message may repeat it: without a password it may hold. */
+function shown(url: string): string {
+  return url.replace(/\/\/[^/?#]*@/, '//***@')
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
 function parseWebhookUrl(value: string, httpsOnly: boolean): string {
   const url = parseUrl('url', value)
   if (httpsOnly && url.protocol !== 'https:') {
-    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${value}'`)
+    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${shown(value)}'`)
   }
   return url.href
 }
@@ -205,17 +202,20 @@ export function parseEvents(value: string): string[] {
 
 /**
  * A `*` pattern must name a host of its own: `https://*` alone would match every endpoint of the
- * workspace, production ones included, and that is never what a preview clean-up means.
+ * workspace, production ones included, and that is never what a preview clean-up means. The pattern is
+ * normalised as webhook URLs are (lower-case scheme and host, a path of at least `/`), so that it can
+ * match them.
  */
 function parsePrunePattern(pattern: string): string {
-  const match = /^https?:\/\/([^/?#]*)/.exec(pattern)
-  if (!match || !/[A-Za-z0-9]/.test(match[1].replace(/\*/g, ''))) {
+  const match = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(pattern)
+  if (!match || !/[A-Za-z0-9]/.test(match[2].replace(/\*/g, ''))) {
     throw new InputError(
       'url',
-      `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${pattern}'`
+      `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${shown(pattern)}'`
     )
   }
-  return pattern
+  const [, scheme, host, rest] = match
+  return `${scheme.toLowerCase()}://${host.toLowerCase()}${rest.startsWith('/') ? rest : `/${rest}`}`
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const

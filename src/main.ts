@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { errorMessage } from './error-message.js'
 import { parseInputs, readApiKey, type Inputs } from './inputs.js'
 import { mask } from './mask.js'
 import { create } from './operations/create.js'
@@ -10,22 +11,28 @@ import { Report } from './report.js'
 import { retryPolicy } from './retry.js'
 import { RevontClient } from './revont-client.js'
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function run(): Promise<void> {
   try {
-    const apiKey = readApiKey(env)
+    const apiKey = readApiKey(process.env)
     if (apiKey) mask(apiKey)
-    const inputs = parseInputs(env)
-    const client = new RevontClient(inputs, retryPolicy(inputs.maxRetries, waitScale(env)))
+    const inputs = parseInputs(process.env)
+    const client = new RevontClient(inputs, retryPolicy(inputs.maxRetries, waitScale()))
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
+    const failure = await perform(client, inputs, report).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error)))
+    )
+    // Also after a failure half-way: what was created or deleted is still reported.
     try {
-      await perform(client, inputs, report)
-    } finally {
-      // Also after a failure half-way: what was created or deleted is still reported.
       writeOutputs(report, inputs)
       await writeSummary(report)
+    } catch (error) {
+      if (failure === undefined) throw error
+      core.warning(`The outputs or the step summary could not be written: ${errorMessage(error)}`)
     }
+    if (failure !== undefined) throw failure
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(errorMessage(error))
   }
 }
 
@@ -43,7 +50,7 @@ function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<
 }
 
 /** REVONT_ACTION_WAIT_SCALE shrinks retry waits for the test suite; it is not an input. */
-function waitScale(env: NodeJS.ProcessEnv): number {
-  const scale = Number(env.REVONT_ACTION_WAIT_SCALE ?? 1)
+function waitScale(): number {
+  const scale = Number(process.env.REVONT_ACTION_WAIT_SCALE ?? 1)
   return Number.isFinite(scale) && scale >= 0 ? scale : 1
 }

@@ -9,9 +9,10 @@ import type { ChangeRow, Report } from './report.js'
 import type { Webhook } from './webhook.js'
 
 /** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
-export const MAX_OUTPUT_BYTES = 1_000_000
-/** Keeps the summary far below GitHub's 1 MiB limit whatever the workspace holds. */
-export const SUMMARY_MAX_ROWS = 500
+const MAX_OUTPUT_BYTES = 1_000_000
+/** Keep the summary far below GitHub's 1 MiB limit whatever the workspace holds. */
+const SUMMARY_MAX_ROWS = 500
+const SUMMARY_MAX_TABLE_BYTES = 512 * 1024
 const SUMMARY_MAX_CELL = 200
 
 export function writeOutputs(report: Report, inputs: Inputs): void {
@@ -74,24 +75,27 @@ export async function writeSummary(report: Report): Promise<void> {
 }
 
 function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): void {
-  const shown = rows.slice(0, SUMMARY_MAX_ROWS)
+  const body: string[][] = []
+  let bytes = 0
+  for (const { change, webhook } of rows) {
+    const { id, url, events, status, created_at, description } = webhook
+    const cells = [change, id, url, events?.join(', '), status, created_at, description].map(cell)
+    // Escaping can make a cell five times longer, so the bound is on what is written.
+    bytes += cells.reduce((sum, text) => sum + Buffer.byteLength(text) + '<td></td>'.length, 0)
+    if (body.length === SUMMARY_MAX_ROWS || bytes > SUMMARY_MAX_TABLE_BYTES) break
+    body.push(cells)
+  }
   const header = ['', 'id', 'url', 'events', 'status', 'created', 'description'].map((data) => ({ data, header: true }))
-  core.summary.addTable([
-    header,
-    ...shown.map(({ change, webhook }) =>
-      [change, webhook.id, webhook.url, webhook.events?.join(', '), webhook.status, webhook.created_at, webhook.description].map(
-        cell
-      )
-    )
-  ])
-  if (rows.length > shown.length) {
-    core.summary.addRaw(`<p>… and ${rows.length - shown.length} more, not shown here.</p>`, true)
+  core.summary.addTable([header, ...body])
+  if (rows.length > body.length) {
+    core.summary.addRaw(`<p>… and ${rows.length - body.length} more, not shown here.</p>`, true)
   }
 }
 
-/** API text as inert HTML: escaped, on one line, and bounded so the summary stays small. */
-function cell(text: string | undefined): string {
-  const line = (text ?? '').replace(/\s+/g, ' ')
+/** API text as inert HTML: escaped, on one line, and bounded. The API may send a number where text was due. */
+function cell(value: unknown): string {
+  const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  const line = text.replace(/\s+/g, ' ')
   const bounded = line.length > SUMMARY_MAX_CELL ? `${line.slice(0, SUMMARY_MAX_CELL)}…` : line
   return bounded.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
 }

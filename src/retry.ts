@@ -47,37 +47,39 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** Exponential backoff with full jitter over its upper half: 0.5-1 s, 1-2 s, 2-4 s, ... capped. */
-export function backoffMs(retry: number, random: () => number): number {
+function backoffMs(retry: number, random: () => number): number {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** retry)
   return ceiling / 2 + (ceiling / 2) * random()
 }
 
-/**
- * Runs `attempt` until it succeeds, fails for good, or the retries run out. `beforeRetry` runs after
- * the wait and before the next attempt; its own failure ends the loop.
- */
-export async function withRetries<T>(
-  policy: RetryPolicy,
-  attempt: (retry: number) => Promise<T>,
-  beforeRetry: () => Promise<void> = async () => {}
-): Promise<T> {
+export type NextAttempt = { waitMs: number } | { error: unknown }
+
+/** After a failed attempt: how long to wait before the next one, or the error to fail with. */
+export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number): NextAttempt {
+  if (!(error instanceof TransientError)) return { error }
+  if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS) {
+    const asked = Math.ceil(error.retryAfterMs / 1000)
+    return {
+      error: new Error(
+        `${error.message}; the API asked to retry after ${asked} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this action waits`
+      )
+    }
+  }
+  if (retry >= policy.maxRetries) {
+    return { error: policy.maxRetries > 0 ? new Error(`${error.message} (gave up after ${retry + 1} attempts)`) : error }
+  }
+  return { waitMs: (error.retryAfterMs ?? backoffMs(retry, policy.random)) * policy.waitScale }
+}
+
+/** Runs `attempt` until it succeeds, fails for good, or the retries run out. */
+export async function withRetries<T>(policy: RetryPolicy, attempt: () => Promise<T>): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
-      return await attempt(retry)
+      return await attempt()
     } catch (error) {
-      if (!(error instanceof TransientError)) throw error
-      if (retry >= policy.maxRetries) {
-        throw new Error(policy.maxRetries > 0 ? `${error.message} (gave up after ${retry + 1} attempts)` : error.message)
-      }
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS) {
-        throw new Error(
-          `${error.message}; the API asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, ` +
-            `longer than the ${MAX_RETRY_AFTER_MS / 1000} s this action waits`
-        )
-      }
-      const wait = error.retryAfterMs ?? backoffMs(retry, policy.random)
-      await policy.sleep(wait * policy.waitScale)
-      await beforeRetry()
+      const next = nextAttempt(policy, error, retry)
+      if ('error' in next) throw next.error
+      await policy.sleep(next.waitMs)
     }
   }
 }

@@ -2,10 +2,11 @@
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
 import * as core from '@actions/core'
+import { errorMessage } from './error-message.js'
 import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
-import { TRANSIENT_STATUSES, TransientError, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js'
+import { TRANSIENT_STATUSES, TransientError, nextAttempt, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js'
 import { ACTION_NAME, ACTION_VERSION } from './version.js'
 import type { NewWebhook, Webhook } from './webhook.js'
 
@@ -20,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface CreatedWebhook {
+interface CreatedWebhook {
   webhook: Webhook
   secret: string
 }
@@ -36,60 +37,58 @@ export class RevontClient {
   async listWebhooks(): Promise<Webhook[]> {
     const body = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
     const data = (body as { data?: unknown } | undefined)?.data
-    if (!Array.isArray(data)) throw new ApiError('GET /webhooks failed: the answer has no "data" array', 200)
-    return data.map((item) => toWebhook(item, 'GET /webhooks'))
+    if (!Array.isArray(data)) throw new Error('GET /webhooks failed: the answer has no "data" array')
+    return data.map((item) => {
+      const webhook = toWebhook(item)
+      if (!webhook) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
+      return webhook
+    })
   }
 
   /**
-   * Sends one POST, and another only after `removeOrphans` has run: when an answer is lost the webhook
-   * may exist already, with a secret nobody saw, and `removeOrphans` is where the caller removes it.
+   * POSTs the webhook; never twice blindly. When an answer is lost the webhook may exist already, with a
+   * secret nobody saw: `removeOrphans` runs after the wait and before the next attempt, or before the
+   * step fails.
    */
   async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>): Promise<CreatedWebhook> {
-    const where = 'POST /webhooks'
-    // Whether the last POST's answer was lost and no removeOrphans has run since.
-    let lost = false
-    try {
-      const body = await withRetries(
-        this.policy,
-        async () => {
-          try {
-            const answer = await this.request('POST', '/webhooks', webhook)
-            const secret = (answer as { secret?: unknown } | undefined)?.secret
-            if (typeof secret === 'string' && secret) mask(secret)
-            if (typeof secret !== 'string' || !secret || typeof (answer as { id?: unknown }).id !== 'string') {
-              throw new TransientError(`${where} failed: the answer has no id or secret`)
-            }
-            return answer as Record<string, unknown>
-          } catch (error) {
-            lost = answerLost(error)
-            throw error
-          }
-        },
-        async () => {
-          lost = false
-          await removeOrphans()
-        }
-      )
-      const secret = body.secret as string
-      return { webhook: toWebhook(body, where), secret }
-    } catch (error) {
-      if (!lost) throw error
-      // Out of retries, but the last POST may still have made a webhook whose secret nobody saw.
+    for (let retry = 0; ; retry++) {
       try {
-        await removeOrphans()
-      } catch (cleanup) {
-        throw new Error(`${errorMessage(error)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`)
+        return await this.postOnce(webhook)
+      } catch (error) {
+        const next = nextAttempt(this.policy, error, retry)
+        if ('waitMs' in next) await this.policy.sleep(next.waitMs)
+        if (answerLost(error)) {
+          await removeOrphans().catch((cleanup: unknown) => {
+            throw new Error(
+              `${errorMessage(error)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`
+            )
+          })
+        }
+        if ('error' in next) throw next.error
       }
-      throw error
     }
+  }
+
+  private async postOnce(webhook: NewWebhook): Promise<CreatedWebhook> {
+    const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
+    const secret = answer?.secret
+    if (typeof secret === 'string' && secret) mask(secret)
+    const created = toWebhook(answer)
+    // Without an id and a secret the answer is as good as lost: the webhook may exist all the same.
+    if (!created || typeof secret !== 'string' || !secret) {
+      throw new TransientError('POST /webhooks failed: the answer has no valid id, url and secret')
+    }
+    return { webhook: created, secret }
   }
 
   /** 'missing' when the API has no such webhook. A 404 after a lost answer means an earlier try worked. */
   async deleteWebhook(id: string): Promise<'deleted' | 'missing'> {
+    // encodeURIComponent keeps '.', and URL parsing would resolve an id of '.' or '..' as a path segment.
+    const path = `/webhooks/${encodeURIComponent(id).replace(/\./g, '%2E')}`
     let lost = false
     return withRetries(this.policy, async () => {
       try {
-        await this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`)
+        await this.request('DELETE', path)
         return 'deleted'
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) return lost ? 'deleted' : 'missing'
@@ -167,15 +166,12 @@ export class RevontClient {
 }
 
 /**
- * The request may have been carried out without our reading the answer: a network error, a timeout, a
- * 5xx or an unreadable success. A 408 or 429 says the API did not handle it.
+ * The request may have been carried out without our reading the answer: a network error, a timeout, any
+ * 5xx, or an unreadable success. A 408 or 429 says the API did not handle it.
  */
 function answerLost(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 500
   return error instanceof TransientError && error.status !== 408 && error.status !== 429
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 const NOT_JSON = Symbol('not JSON')
@@ -207,19 +203,19 @@ function pickString(value: unknown, key: string): string | undefined {
 function describeNetworkError(error: unknown): string {
   if (error instanceof TimeoutError) return error.message
   const code = (error as NodeJS.ErrnoException).code
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return code && !message.includes(code) ? `${message} (${code})` : message
 }
 
 /**
- * Checks the fields the action relies on and removes any secret. The parsed object is the action's own,
- * so it is mended in place: copying 10,000 webhooks shows in the run time.
+ * The webhook, with the fields the action relies on checked and any secret removed; undefined when it
+ * has no usable id and url. The parsed object is the action's own, so it is mended in place: copying
+ * 10,000 webhooks shows in the run time.
  */
-function toWebhook(item: unknown, where: string): Webhook {
-  const value = item as Record<string, unknown> | null
-  if (!value || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.url !== 'string') {
-    throw new ApiError(`${where} failed: the answer holds a webhook without a string id and url`, 200)
-  }
+function toWebhook(item: unknown): Webhook | undefined {
+  const value = item as Record<string, unknown> | null | undefined
+  if (!value || typeof value !== 'object' || typeof value.id !== 'string' || !value.id || typeof value.url !== 'string')
+    return undefined
   if ('secret' in value) delete value.secret
   if (!Array.isArray(value.events)) value.events = []
   else if (value.events.some((event) => typeof event !== 'string'))

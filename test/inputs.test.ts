@@ -39,7 +39,11 @@ describe('parseInputs', () => {
     [{ INPUT_OPERATION: '' }, "Input 'operation' is required; use one of: list, create, delete, prune"],
     [{ INPUT_OPERATION: 'purge' }, "Input 'operation' must be one of: list, create, delete, prune (got 'purge')"],
     [{ 'INPUT_API-KEY': '' }, "Input 'api-key' is required: set it, or the REVONT_API_KEY environment variable"],
-    [{ 'INPUT_API-KEY': 'a b' }, "Input 'api-key' must not contain spaces or control characters"],
+    [{ 'INPUT_API-KEY': 'a b' }, "Input 'api-key' must be printable ASCII without spaces or control characters"],
+    [{ 'INPUT_API-KEY': 'clé' }, "Input 'api-key' must be printable ASCII"],
+    [{ 'INPUT_DRY-RUN': 'maybe' }, "Input 'dry-run' must be true or false; got 'maybe'"],
+    [{ 'INPUT_IF-MISSING': 'skip' }, "Input 'if-missing' must be one of: warn, ignore, fail (got 'skip')"],
+    [{ 'INPUT_OLDER-THAN': 'soon' }, "Input 'older-than' must be a whole number and a unit"],
     [{ 'INPUT_API-URL': 'http://api.revont.ai/v1' }, "Input 'api-url' must be an https:// URL"],
     [{ 'INPUT_API-URL': 'http://10.0.0.1/v1' }, "Input 'api-url' must be an https:// URL"],
     [{ 'INPUT_API-URL': 'https://u:p@api.revont.ai/v1' }, "Input 'api-url' must not contain a user name or password"],
@@ -59,6 +63,12 @@ describe('parseInputs', () => {
     for (const host of ['localhost:8080', '127.0.0.1', '127.10.20.30:9', '[::1]:3000']) {
       expect(parse({ 'INPUT_API-URL': `http://${host}/v1/` }).apiUrl).toBe(`http://${host}/v1`)
     }
+  })
+
+  it('never repeats a password from a URL it refuses', () => {
+    const message = problem({ 'INPUT_API-URL': 'http://user:hunter2@api.revont.ai/v1' })
+    expect(message).toContain("got 'http://***@api.revont.ai/v1'")
+    expect(message).not.toContain('hunter2')
   })
 
   it('normalises a list filter url', () => {
@@ -128,6 +138,15 @@ describe('parseInputs', () => {
       })
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://a.example/x', 'INPUT_OLDER-THAN': '7d' })).toMatchObject({
         olderThanMs: 7 * 86_400_000
+      })
+    })
+
+    it('normalises the pattern as webhook URLs are: lower-case scheme and host, a path', () => {
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'HTTPS://PR-*.Preview.Example.com' })).toMatchObject({
+        pattern: 'https://pr-*.preview.example.com/'
+      })
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://PR-*.example.com/Hooks/*' })).toMatchObject({
+        pattern: 'https://pr-*.example.com/Hooks/*'
       })
     })
 

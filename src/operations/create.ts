@@ -48,7 +48,8 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
 async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<string>): Promise<void> {
   const orphans: Webhook[] = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, url) && !knownIds.has(webhook.id))
   for (const orphan of orphans) {
-    await client.deleteWebhook(orphan.id)
-    core.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
+    if ((await client.deleteWebhook(orphan.id)) === 'deleted') {
+      core.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
+    }
   }
 }

@@ -1,11 +1,12 @@
 import * as core from '@actions/core'
+import { errorMessage } from '../error-message.js'
 import type { DeleteInputs } from '../inputs.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
 import { hasUrl, type Webhook } from '../webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
-export const DELETES_IN_FLIGHT = 8
+const DELETES_IN_FLIGHT = 8
 
 export async function deleteOperation(client: RevontClient, inputs: DeleteInputs, report: Report): Promise<void> {
   const { target } = inputs
@@ -44,7 +45,7 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
       try {
         report.record((await client.deleteWebhook(webhook.id)) === 'deleted' ? 'deleted' : 'already gone', webhook)
       } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error))
+        failures.push(errorMessage(error))
       }
     }
   }

@@ -1,6 +1,7 @@
 // One HTTP attempt under one deadline. The retry loop lives in retry.ts; redirects are never followed
 // (the caller sees the 3xx), so the API key goes to no host but the API's.
 import * as http from 'node:http'
+import { urlToHttpOptions } from 'node:url'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 export interface HttpRequest {
@@ -33,7 +34,10 @@ export async function send(request: HttpRequest, timeoutMs: number): Promise<Htt
   const transport = url.protocol === 'https:' ? await import('node:https') : http
   const agent = await proxyAgent(url)
   return new Promise((resolve, reject) => {
-    const req = transport.request(url, {
+    const req = transport.request({
+      ...urlToHttpOptions(url),
+      // The path as written: URL parsing would resolve an encoded id of . or .. as a path segment.
+      path: request.url.slice(url.origin.length),
       method: request.method,
       headers:
         request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },

@@ -83,7 +83,7 @@ export class RevontClient {
 
   /** 'missing' when the API has no such webhook. A 404 after a lost answer means an earlier try worked. */
   async deleteWebhook(id: string): Promise<'deleted' | 'missing'> {
-    // encodeURIComponent keeps '.', and URL parsing would resolve an id of '.' or '..' as a path segment.
+    // encodeURIComponent keeps '.', and a server or proxy may resolve an id of . or .. as a path segment.
     const path = `/webhooks/${encodeURIComponent(id).replace(/\./g, '%2E')}`
     let lost = false
     return withRetries(this.policy, async () => {

@@ -171,6 +171,26 @@ describe('API errors', () => {
   })
 })
 
+describe('a failure while writing results', () => {
+  it('does not hide the error that failed the step', async () => {
+    server.inject({ method: 'GET', status: 403, body: JSON.stringify({ error: { message: 'forbidden here' } }) })
+    const summaryDir = mkdtempSync(join(tmpdir(), 'revont-summary-'))
+    const result = await run({ operation: 'list' }, { GITHUB_STEP_SUMMARY: summaryDir })
+    expect(result.code).toBe(1)
+    expect(result.commands.filter((command) => command.name === 'error').map((command) => command.data)).toEqual([
+      'GET /webhooks failed: 403 Forbidden: forbidden here'
+    ])
+    expect(result.commands.find((command) => command.name === 'warning')?.data).toContain('the step summary could not be written')
+  })
+
+  it('fails the step when the operation worked but its results cannot be written', async () => {
+    const summaryDir = mkdtempSync(join(tmpdir(), 'revont-summary-'))
+    const result = await run({ operation: 'list' }, { GITHUB_STEP_SUMMARY: summaryDir })
+    expect(result.code).toBe(1)
+    expect(result.commands.filter((command) => command.name === 'error')).toHaveLength(1)
+  })
+})
+
 describe('bad inputs', () => {
   const create = { operation: 'create', url: endpoint, events: 'call.ended' }
   it.each([

@@ -279,8 +279,8 @@ describe('Retry-After', () => {
     server.inject({ method: 'POST', path: '/webhooks', status: 429, headers: { 'Retry-After': '1' } })
     const result = await run(createInputs())
     expect(result.code).toBe(0)
-    expect(sent().filter((request) => request === 'POST /webhooks')).toHaveLength(2)
-    expect(sent().filter((request) => request.startsWith('DELETE'))).toEqual([])
+    // A 429 says the API did not handle the POST: no orphan search before trying again.
+    expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks', 'POST /webhooks'])
     expect(
       webhooksWith(URL_A)
         .map((webhook) => webhook.id)
@@ -610,6 +610,17 @@ describe('answers that are final are never retried', () => {
     expect(sent()).toEqual(['DELETE /webhooks/wh_before_other'])
     expect(result.outputs.count).toBe('0')
     expect(server.webhooks.size).toBe(2)
+  })
+
+  it.each([501, 507])('POST answered %i after the server committed: not retried, the orphan removed', async (status) => {
+    seedBoth()
+    server.inject({ method: 'POST', path: '/webhooks', statusAfter: status })
+    const result = await run(createInputs())
+    expect(result.code).toBe(1)
+    expect(sent().slice(0, 3)).toEqual(['GET /webhooks', 'POST /webhooks', 'GET /webhooks'])
+    expect(sent().filter((request) => request === 'POST /webhooks')).toHaveLength(1)
+    expect(result.errors[0]).toMatch(new RegExp(`^POST /webhooks failed: ${status} `))
+    expect([...server.webhooks.keys()].sort()).toEqual(['wh_before_other', 'wh_before_same_url'])
   })
 
   it('DELETE answered 404 at once: missing, not deleted', async () => {

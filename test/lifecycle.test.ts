@@ -127,13 +127,20 @@ describe('delete by url', () => {
     expect(server.webhooks.has('wh_prod')).toBe(true)
   })
 
-  it('deletes a few at a time, never more than 8 in flight', async () => {
-    server.seed(Array.from({ length: 40 }, (_, i) => ({ id: `wh_${i}`, url: preview, events: ['call.ended'] })))
-    const result = await run({ operation: 'delete', url: preview })
-    expect(result.code).toBe(0)
-    expect(result.outputs.count).toBe('40')
-    expect(server.webhooks.size).toBe(0)
-    expect(server.maxInFlight).toBeLessThanOrEqual(8)
+  it('deletes 8 at a time: never more in flight, and not one by one', async () => {
+    const slow = await startRevontServer({ delayMs: { DELETE: 20 } })
+    try {
+      slow.seed(Array.from({ length: 40 }, (_, i) => ({ id: `wh_${i}`, url: preview, events: ['call.ended'] })))
+      const result = await runAction({
+        inputs: { 'api-url': slow.url, 'api-key': slow.apiKey, operation: 'delete', url: preview }
+      })
+      expect(result.code).toBe(0)
+      expect(result.outputs.count).toBe('40')
+      expect(slow.webhooks.size).toBe(0)
+      expect(slow.maxInFlight).toBe(8)
+    } finally {
+      await slow.close()
+    }
   })
 })
 
@@ -165,6 +172,33 @@ describe('list by url', () => {
     expect(result.summary).toContain('… and 4500 more')
     expect(result.summary).not.toContain('<b>')
   })
+
+  it('keeps the summary under 1 MiB when every character needs escaping or several bytes', async () => {
+    server.seed(
+      Array.from({ length: 2000 }, (_, i) => ({
+        id: `wh_${i}`,
+        url: `https://pr-${i}.preview.example.com/${"'".repeat(300)}`,
+        events: ['call.ended'],
+        description: i % 2 ? '"'.repeat(300) : '预览环境'.repeat(80),
+        status: 'active',
+        created_at: '<'.repeat(300)
+      }))
+    )
+    const result = await run({ operation: 'list' })
+    expect(result.code).toBe(0)
+    expect(Buffer.byteLength(result.summary)).toBeLessThan(1024 * 1024)
+    expect(result.summary).toMatch(/… and \d+ more, not shown here/)
+  })
+
+  it('shows fields the API sent as numbers or objects instead of failing', async () => {
+    server.seed([
+      { id: 'wh_odd', url: preview, events: ['call.ended', 7], description: 42, status: { state: 'active' }, created_at: 0 }
+    ])
+    const result = await run({ operation: 'list' })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.outputs.webhooks)[0]).toMatchObject({ id: 'wh_odd', events: ['call.ended'] })
+    expect(result.summary).toContain('42')
+  })
 })
 
 describe('prune', () => {
@@ -181,6 +215,26 @@ describe('prune', () => {
     expect(JSON.parse(result.outputs['deleted-ids']).sort()).toEqual(['wh_stale', 'wh_stale2'])
     expect(result.outputs.count).toBe('2')
     expect([...server.webhooks.keys()].sort()).toEqual(['wh_fresh', 'wh_lookalike', 'wh_prod'])
+  })
+
+  it('normalises the pattern, so one written in capitals with no path still matches', async () => {
+    seedPreviewAndProduction()
+    const result = await run({ operation: 'prune', url: 'HTTPS://PR-*.Preview.Example.com' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['deleted-ids']).toBe('[]')
+    const withPath = await run({ operation: 'prune', url: 'HTTPS://PR-*.Preview.Example.com/*' })
+    expect(withPath.outputs['deleted-ids']).toBe('["wh_old"]')
+  })
+
+  it('deletes webhooks whose ids are . or .. at their own path, never at the collection', async () => {
+    server.seed([
+      { id: '.', url: preview, events: ['a'] },
+      { id: '..', url: preview, events: ['a'] }
+    ])
+    const result = await run({ operation: 'prune', url: 'https://pr-*.preview.example.com/*' })
+    expect(result.code).toBe(0)
+    expect(sent().slice(1).sort()).toEqual(['DELETE /webhooks/%2E', 'DELETE /webhooks/%2E%2E'])
+    expect(server.webhooks.size).toBe(0)
   })
 
   it('without older-than deletes every match', async () => {

@@ -1,7 +1,8 @@
 // Fault injection through the bundled action (dist/index.js) against the loopback Revont server:
 // retries, Retry-After, lost answers, timeouts, bodies that are not JSON, redirects, answers that are
 // final, hostile text from the API, and a leak scan of every run. Behaviours 7-10 of the contract.
-// Retry waits are scaled by REVONT_ACTION_WAIT_SCALE so the whole file takes seconds.
+// Retry waits are scaled by REVONT_ACTION_WAIT_SCALE so the whole file takes seconds. Time bounds here are
+// loose on purpose (shared, noisy machines): they tell a deadline that works from a step that hangs.
 import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -223,7 +224,7 @@ describe('Retry-After', () => {
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
     const gap = arrivals[1] - arrivals[0]
     expect(gap).toBeGreaterThanOrEqual(40_000 * scale - 10)
-    expect(gap).toBeLessThan(40_000 * scale + 700)
+    expect(gap).toBeLessThan(40_000 * scale + 5000)
   })
 
   it('429 with Retry-After as an HTTP date: waits until then (scaled)', async () => {
@@ -237,7 +238,7 @@ describe('Retry-After', () => {
     const expected = (Date.parse(date) - arrivals[0]) * scale
     const gap = arrivals[1] - arrivals[0]
     expect(gap).toBeGreaterThanOrEqual(expected - 30)
-    expect(gap).toBeLessThan(expected + 700)
+    expect(gap).toBeLessThan(expected + 5000)
   })
 
   it.each(['1.5', '-1'])(
@@ -458,7 +459,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
     expect(result.outputs.count).toBe('2')
     expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(990)
-    expect(result.elapsed).toBeLessThan(5000)
+    expect(result.elapsed).toBeLessThan(15_000)
   })
 
   it('a server that never answers, every time: fails after the retries, saying why', async () => {
@@ -467,7 +468,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
     expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s (gave up after 2 attempts)'])
-    expect(result.elapsed).toBeLessThan(6000)
+    expect(result.elapsed).toBeLessThan(15_000)
   })
 
   it('a body that stalls after its headers does not hang the step', async () => {
@@ -477,7 +478,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     expect(result.code).toBe(0)
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
     expect(result.outputs.count).toBe('2')
-    expect(result.elapsed).toBeLessThan(5000)
+    expect(result.elapsed).toBeLessThan(15_000)
   })
 
   it('a body that stalls every time fails after the retries', async () => {
@@ -486,7 +487,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
     expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s (gave up after 2 attempts)'])
-    expect(result.elapsed).toBeLessThan(6000)
+    expect(result.elapsed).toBeLessThan(15_000)
   })
 
   it('a body that trickles a byte at a time never completes: the deadline covers the whole body', async () => {
@@ -500,7 +501,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
       const result = await run({ operation: 'list', 'timeout-seconds': '1', 'max-retries': '0' }, { apiUrl: `${base}/v1` })
       expect(result.code).toBe(1)
       expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s'])
-      expect(result.elapsed).toBeLessThan(4000)
+      expect(result.elapsed).toBeLessThan(15_000)
     } finally {
       trickle.closeAllConnections()
       await new Promise((resolve) => trickle.close(resolve))

@@ -1,7 +1,7 @@
 // `npm run local`: starts the loopback Revont server and runs the bundled action against it as the
 // runner would: create, list, then delete. Prints each step's log and outputs with masks applied.
 import { startRevontServer } from '../test/server/revont-server.mjs'
-import { renderLog, runAction } from '../test/runner/run-action.mjs'
+import { removeRunDirs, renderLog, runAction } from '../test/runner/run-action.mjs'
 
 const server = await startRevontServer({ apiKey: 'local-demo-key' })
 const connection = { 'api-url': server.url, 'api-key': server.apiKey }
@@ -38,4 +38,5 @@ try {
   console.log(`\nThe server now holds ${server.webhooks.size} webhooks.`)
 } finally {
   await server.close()
+  removeRunDirs()
 }

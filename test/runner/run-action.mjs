@@ -2,13 +2,25 @@
 // (action.yml defaults included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and RUNNER_TEMP, then
 // reads back the outputs, the summary and the workflow commands the action printed.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** Every run's files (RUNNER_TEMP, GITHUB_OUTPUT, ...) go below one folder, which removeRunDirs removes. */
+let runsDir
+function newRunDir() {
+  runsDir ??= mkdtempSync(join(tmpdir(), 'revont-action-runs-'))
+  return mkdtempSync(join(runsDir, 'run-'))
+}
+
+export function removeRunDirs() {
+  if (runsDir) rmSync(runsDir, { recursive: true, force: true })
+  runsDir = undefined
+}
 
 /** The inputs action.yml declares, with their defaults. */
 export function actionInputs() {
@@ -19,7 +31,7 @@ export function actionInputs() {
  * @param {{ inputs?: Record<string, string>, env?: Record<string, string>, timeoutMs?: number }} options
  */
 export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000 } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'revont-action-run-'))
+  const dir = newRunDir()
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
   writeFileSync(outputFile, '')

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { forHtml } from './api-text.js'
 import type { Inputs } from './inputs.js'
 import type { ChangeRow, Report } from './report.js'
 import type { Webhook } from './webhook.js'
@@ -92,10 +93,6 @@ function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }
   }
 }
 
-/** API text as inert HTML: escaped, on one line, and bounded. The API may send a number where text was due. */
 function cell(value: unknown): string {
-  const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
-  const line = text.replace(/\s+/g, ' ')
-  const bounded = line.length > SUMMARY_MAX_CELL ? `${line.slice(0, SUMMARY_MAX_CELL)}…` : line
-  return bounded.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
+  return forHtml(value, SUMMARY_MAX_CELL)
 }

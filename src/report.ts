@@ -1,6 +1,7 @@
 // What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
 import * as core from '@actions/core'
+import { forLog } from './api-text.js'
 import type { Operation } from './inputs.js'
 import type { Webhook } from './webhook.js'
 
@@ -45,18 +46,10 @@ export class Report {
   }
 }
 
-/**
- * Text from the API on one line that starts with the action's own words, so the runner can never read
- * it as a workflow command (`::…::` at the start of a line).
- */
-export function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
 function describe(webhook: ChangeRow['webhook']): string {
   const parts = [webhook.id ?? '(no id)', webhook.url ?? '']
   if (webhook.events?.length) parts.push(`[${webhook.events.join(', ')}]`)
   if (webhook.status) parts.push(webhook.status)
   if (webhook.description) parts.push(JSON.stringify(webhook.description))
-  return printable(parts.filter(Boolean).join(' '))
+  return forLog(parts.filter(Boolean).join(' '))
 }

@@ -2,6 +2,7 @@
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
 import * as core from '@actions/core'
+import { forMessage } from './api-text.js'
 import { errorMessage } from './error-message.js'
 import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
@@ -155,13 +156,9 @@ export class RevontClient {
     return text
   }
 
-  /** API text goes into error messages: one line, bounded, and never the key even if echoed back. */
+  /** API text in an error message: one line, bounded, and never the key even if the API echoes it. */
   private clean(text: string, maxLength: number): string {
-    const line = text
-      .replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]+/g, ' ')
-      .split(this.connection.apiKey)
-      .join('***')
-    return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line
+    return forMessage(text.split(this.connection.apiKey).join('***'), maxLength)
   }
 }
 

@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     // Also after a failure half-way: what was created or deleted is still reported.
     try {
       writeOutputs(report, inputs)
-      await writeSummary(report)
+      writeSummary(report)
     } catch (error) {
       if (failure === undefined) throw error
       core.warning(`The outputs or the step summary could not be written: ${errorMessage(error)}`)

@@ -1,6 +1,6 @@
 // Step outputs and the step summary, both derived from the Report.
 import { randomUUID } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
@@ -62,7 +62,7 @@ function writeList(webhooks: Webhook[]): void {
   core.setOutput('count', String(webhooks.length))
 }
 
-export async function writeSummary(report: Report): Promise<void> {
+export function writeSummary(report: Report): void {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const dryRun = report.dryRun ? ' (dry run: nothing was changed)' : ''
   const summary = core.summary.addHeading(`Revont webhooks: ${report.operation}${dryRun}`, 3)
@@ -72,7 +72,9 @@ export async function writeSummary(report: Report): Promise<void> {
   }
   if (report.changes.length > 0) addTable(report.changes)
   else if (report.operation !== 'list') summary.addRaw('<p>Nothing to change.</p>', true)
-  await summary.write()
+  // Written at once: an async write would start libuv's thread pool for this one file.
+  appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary.stringify())
+  summary.emptyBuffer()
 }
 
 function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): void {

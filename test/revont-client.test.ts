@@ -1,0 +1,62 @@
+// The API client on its own (sources, not the bundle) against the loopback server.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, RevontClient } from '../src/revont-client.js'
+import { retryPolicy } from '../src/retry.js'
+import { startRevontServer } from './server/revont-server.mjs'
+
+let server: Awaited<ReturnType<typeof startRevontServer>>
+let client: RevontClient
+
+beforeAll(async () => {
+  server = await startRevontServer()
+  client = new RevontClient({ apiUrl: server.url, apiKey: server.apiKey, timeoutMs: 5000, maxRetries: 2 }, retryPolicy(2, 0))
+})
+afterAll(() => server.close())
+beforeEach(() => server.reset())
+
+const url = 'https://pr-1.preview.example.com/hooks'
+
+describe('RevontClient', () => {
+  it('lists webhooks, without any secret the API might include', async () => {
+    server.seed([{ id: 'wh_1', url, events: ['a'], secret: 'whsec_should_not_be_here' }])
+    expect(await client.listWebhooks()).toEqual([expect.objectContaining({ id: 'wh_1', url, events: ['a'] })])
+    expect((await client.listWebhooks())[0]).not.toHaveProperty('secret')
+  })
+
+  it('creates a webhook and masks its secret before handing it over', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      const created = await client.createWebhook({ url, events: ['a'], description: 'd' }, () => Promise.resolve())
+      expect(created.secret).toBe(server.secrets.at(-1))
+      expect(created.webhook).not.toHaveProperty('secret')
+      expect(server.webhooks.has(created.webhook.id)).toBe(true)
+      expect(write.mock.calls.map(([chunk]) => String(chunk))).toContain(`::add-mask::${created.secret}\n`)
+    } finally {
+      write.mockRestore()
+    }
+  })
+
+  it('deletes, and tells a missing webhook from a deleted one', async () => {
+    server.seed([{ id: 'wh_1', url, events: ['a'] }])
+    expect(await client.deleteWebhook('wh_1')).toBe('deleted')
+    expect(await client.deleteWebhook('wh_1')).toBe('missing')
+  })
+
+  it('turns a refusal into an ApiError naming the request, the status, the message and the request id', async () => {
+    const error = await client
+      .createWebhook({ url: 'http://plain.example.com', events: ['a'], description: '' }, () => Promise.resolve())
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).status).toBe(400)
+    expect((error as Error).message).toMatch(
+      /^POST \/webhooks failed: 400 Bad Request: url must be a valid https:\/\/ URL \(request id req_\w+\)$/
+    )
+  })
+
+  it('retries a lost list and says how many attempts it made when it gives up', async () => {
+    server.inject({ method: 'GET', status: 503, times: 3 })
+    await expect(client.listWebhooks()).rejects.toThrow(/injected 503 \(request id req_\w+\) \(gave up after 3 attempts\)$/)
+    server.inject({ method: 'GET', status: 503 })
+    await expect(client.listWebhooks()).resolves.toEqual([])
+  })
+})

@@ -84,6 +84,8 @@ function proxyAgent(url: URL): Promise<http.Agent | undefined> {
   if (!agent) {
     agent = tunnelAgent(url)
     agents.set(url.origin, agent)
+    // A failure is not kept: the next attempt tries again.
+    agent.catch(() => agents.delete(url.origin))
   }
   return agent
 }
@@ -92,8 +94,8 @@ async function tunnelAgent(url: URL): Promise<http.Agent | undefined> {
   const proxy = getProxyUrl(url)
   if (!proxy?.hostname) return undefined
   const tunnel = await import('tunnel')
-  const auth =
-    proxy.username || proxy.password ? `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}` : undefined
+  // getProxyUrl has decoded the user name and password already.
+  const auth = proxy.username || proxy.password ? `${proxy.username}:${proxy.password}` : undefined
   const options = {
     proxy: {
       host: proxy.hostname,

@@ -71,7 +71,7 @@ export function parseInputs(env: Env): Inputs {
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
-  // Checked whatever the operation, so a typo fails the step even where the input does not apply.
+  // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
   const ifExists = oneOf(env, 'if-exists', IF_EXISTS, 'create')
   const ifMissing = oneOf(env, 'if-missing', IF_MISSING, 'warn')
@@ -150,9 +150,9 @@ function parseUrl(name: string, value: string): URL {
   }
 }
 
-/** A URL as an error message may repeat it: without a password it may hold. */
+/** A URL as an error message may repeat it: without a user name or password it may hold. */
 function shown(url: string): string {
-  return url.replace(/\/\/[^/?#]*@/, '//***@')
+  return url.replace(/\/\/.*@/, '//***@')
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
@@ -202,20 +202,22 @@ export function parseEvents(value: string): string[] {
 
 /**
  * A `*` pattern must name a host of its own: `https://*` alone would match every endpoint of the
- * workspace, production ones included, and that is never what a preview clean-up means. The pattern is
- * normalised as webhook URLs are (lower-case scheme and host, a path of at least `/`), so that it can
- * match them.
+ * workspace, production ones included, and that is never what a preview clean-up means. Its scheme and
+ * host are normalised as webhook URLs are (lower case, no default port, a path of at least `/` unless the
+ * host ends in `*`), so that it can match them.
  */
 function parsePrunePattern(pattern: string): string {
   const match = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(pattern)
-  if (!match || !/[A-Za-z0-9]/.test(match[2].replace(/\*/g, ''))) {
+  const scheme = match?.[1].toLowerCase()
+  const host = match?.[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '')
+  if (!match || !host || !/[a-z0-9]/.test(host.replace(/:\d+$/, '').replace(/\*/g, ''))) {
     throw new InputError(
       'url',
       `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${shown(pattern)}'`
     )
   }
-  const [, scheme, host, rest] = match
-  return `${scheme.toLowerCase()}://${host.toLowerCase()}${rest.startsWith('/') ? rest : `/${rest}`}`
+  const rest = match[3] || (host.endsWith('*') ? '' : '/')
+  return `${scheme}://${host}${rest}`
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const

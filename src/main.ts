@@ -22,17 +22,26 @@ export async function run(): Promise<void> {
       () => undefined,
       (error: unknown) => (error instanceof Error ? error : new Error(String(error)))
     )
-    // Also after a failure half-way: what was created or deleted is still reported.
-    try {
-      writeOutputs(report, inputs)
-      writeSummary(report)
-    } catch (error) {
-      if (failure === undefined) throw error
-      core.warning(`The outputs or the step summary could not be written: ${errorMessage(error)}`)
-    }
+    // Also after a failure half-way: what was created or deleted is still reported, each part on its own.
+    const writeProblems = [
+      attempt('the step outputs', () => writeOutputs(report, inputs)),
+      attempt('the step summary', () => writeSummary(report))
+    ].filter((problem) => problem !== undefined)
+    if (failure === undefined && writeProblems.length > 0) throw new Error(writeProblems.join('; '))
+    for (const problem of writeProblems) core.warning(problem)
     if (failure !== undefined) throw failure
   } catch (error) {
     core.setFailed(errorMessage(error))
+  }
+}
+
+/** Runs `write`; returns what went wrong, if anything. */
+function attempt(what: string, write: () => void): string | undefined {
+  try {
+    write()
+    return undefined
+  } catch (error) {
+    return `Could not write ${what}: ${errorMessage(error)}`
   }
 }
 

@@ -46,10 +46,10 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-/** Exponential backoff with full jitter over its upper half: 0.5-1 s, 1-2 s, 2-4 s, ... capped. */
-function backoffMs(retry: number, random: () => number): number {
+/** Exponential backoff with jitter over the upper half of each step: 0.5-1 s, 1-2 s, 2-4 s, ... capped. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** retry)
-  return ceiling / 2 + (ceiling / 2) * random()
+  return (ceiling / 2 + (ceiling / 2) * policy.random()) * policy.waitScale
 }
 
 export type NextAttempt = { waitMs: number } | { error: unknown }
@@ -68,7 +68,7 @@ export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number):
   if (retry >= policy.maxRetries) {
     return { error: policy.maxRetries > 0 ? new Error(`${error.message} (gave up after ${retry + 1} attempts)`) : error }
   }
-  return { waitMs: (error.retryAfterMs ?? backoffMs(retry, policy.random)) * policy.waitScale }
+  return { waitMs: error.retryAfterMs === undefined ? backoffMs(policy, retry) : error.retryAfterMs * policy.waitScale }
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the retries run out. */

@@ -7,7 +7,15 @@ import { errorMessage } from './error-message.js'
 import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
-import { TRANSIENT_STATUSES, TransientError, nextAttempt, parseRetryAfter, withRetries, type RetryPolicy } from './retry.js'
+import {
+  backoffMs,
+  nextAttempt,
+  parseRetryAfter,
+  TRANSIENT_STATUSES,
+  TransientError,
+  withRetries,
+  type RetryPolicy
+} from './retry.js'
 import { ACTION_NAME, ACTION_VERSION } from './version.js'
 import type { NewWebhook, Webhook } from './webhook.js'
 
@@ -48,8 +56,8 @@ export class RevontClient {
 
   /**
    * POSTs the webhook; never twice blindly. When an answer is lost the webhook may exist already, with a
-   * secret nobody saw: `removeOrphans` runs after the wait and before the next attempt, or before the
-   * step fails.
+   * secret nobody saw: after a wait, which gives the API time to finish what it was doing, `removeOrphans`
+   * runs before the next attempt, or before the step fails.
    */
   async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>): Promise<CreatedWebhook> {
     for (let retry = 0; ; retry++) {
@@ -57,11 +65,13 @@ export class RevontClient {
         return await this.postOnce(webhook)
       } catch (error) {
         const next = nextAttempt(this.policy, error, retry)
-        if ('waitMs' in next) await this.policy.sleep(next.waitMs)
-        if (answerLost(error)) {
+        const lost = answerLost(error)
+        if ('waitMs' in next || lost) await this.policy.sleep('waitMs' in next ? next.waitMs : backoffMs(this.policy, retry))
+        if (lost) {
           await removeOrphans().catch((cleanup: unknown) => {
+            const failure = 'error' in next ? next.error : error
             throw new Error(
-              `${errorMessage(error)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`
+              `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`
             )
           })
         }

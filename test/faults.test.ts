@@ -333,6 +333,20 @@ describe('a POST whose answer was lost is never blindly repeated', () => {
     expect(JSON.parse(result.outputs.webhook)).toMatchObject({ id: result.outputs.id, url: URL_A })
   })
 
+  it.each(['0', '1'])(
+    'max-retries %s, a 504 answered before the server made the webhook: the clean-up waits for it, no orphan remains',
+    async (maxRetries) => {
+      seedBoth()
+      // Real waits here: the first backoff (0.5-1 s) is what gives the server's late change time to land.
+      server.inject({ method: 'POST', path: '/webhooks', commitAfterMs: 300, times: 2 })
+      const result = await run(createInputs({ 'max-retries': maxRetries }), { env: { REVONT_ACTION_WAIT_SCALE: '1' } })
+      expect(result.code).toBe(1)
+      expect(result.errors[0]).toMatch(/^POST \/webhooks failed: 504 Gateway Timeout/)
+      expect([...server.webhooks.keys()].sort()).toEqual(['wh_before_other', 'wh_before_same_url'])
+      expect(sent().filter((request) => request.startsWith('DELETE'))).toHaveLength(Number(maxRetries) + 1)
+    }
+  )
+
   it('loses two answers in a row: cleans up after each, one webhook remains', async () => {
     const secretsBefore = server.secrets.length
     server.inject({ method: 'POST', path: '/webhooks', reset: 'after', times: 2 })

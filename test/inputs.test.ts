@@ -69,6 +69,7 @@ describe('parseInputs', () => {
     const message = problem({ 'INPUT_API-URL': 'http://user:hunter2@api.revont.ai/v1' })
     expect(message).toContain("got 'http://***@api.revont.ai/v1'")
     expect(message).not.toContain('hunter2')
+    expect(problem({ 'INPUT_API-URL': 'http://user:hun/ter?2@api.revont.ai/v1' })).not.toMatch(/hun|ter/)
   })
 
   it('normalises a list filter url', () => {
@@ -145,8 +146,13 @@ describe('parseInputs', () => {
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'HTTPS://PR-*.Preview.Example.com' })).toMatchObject({
         pattern: 'https://pr-*.preview.example.com/'
       })
-      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://PR-*.example.com/Hooks/*' })).toMatchObject({
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://PR-*.example.com:443/Hooks/*' })).toMatchObject({
         pattern: 'https://pr-*.example.com/Hooks/*'
+      })
+      // A host that ends in * runs on into the path: nothing is added.
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://preview-*' })).toMatchObject({ pattern: 'https://preview-*' })
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'http://pr-*.test:8080' })).toMatchObject({
+        pattern: 'http://pr-*.test:8080/'
       })
     })
 
@@ -154,6 +160,7 @@ describe('parseInputs', () => {
       ['', '', "Input 'url' is required for prune"],
       ['*', '', "Input 'url' for prune must be an http(s) URL pattern whose host is more than '*'"],
       ['https://*/*', '', "whose host is more than '*'"],
+      ['https://*:8443/*', '', "whose host is more than '*'"],
       ['https://a.example/*', '7 days', "Input 'older-than' must be a whole number and a unit s, m, h or d"],
       ['https://a.example/*', '1.5h', "Input 'older-than' must be a whole number"]
     ])('refuses url %j older-than %j', (url, olderThan, message) => {

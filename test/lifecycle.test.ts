@@ -217,12 +217,12 @@ describe('prune', () => {
     expect([...server.webhooks.keys()].sort()).toEqual(['wh_fresh', 'wh_lookalike', 'wh_prod'])
   })
 
-  it('normalises the pattern, so one written in capitals with no path still matches', async () => {
+  it('normalises the pattern: capitals and a default port match, a pattern without a path matches only /', async () => {
     seedPreviewAndProduction()
     const result = await run({ operation: 'prune', url: 'HTTPS://PR-*.Preview.Example.com' })
     expect(result.code).toBe(0)
     expect(result.outputs['deleted-ids']).toBe('[]')
-    const withPath = await run({ operation: 'prune', url: 'HTTPS://PR-*.Preview.Example.com/*' })
+    const withPath = await run({ operation: 'prune', url: 'HTTPS://PR-*.Preview.Example.com:443/*' })
     expect(withPath.outputs['deleted-ids']).toBe('["wh_old"]')
   })
 

@@ -33,6 +33,8 @@ describe.skipIf(!hasOpenssl)(
     let proxyUrl: string
     /** CONNECT targets the proxy was asked for, and plain requests sent to it. */
     const connects: string[] = []
+    /** The Proxy-Authorization header of each CONNECT. */
+    const proxyAuthorizations: Array<string | undefined> = []
     const plainRequests: string[] = []
     /** Requests the HTTPS front received, as the API sees them. */
     const seen: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = []
@@ -93,6 +95,7 @@ describe.skipIf(!hasOpenssl)(
       })
       proxy.on('connect', (req, client: Socket, head: Buffer) => {
         connects.push(req.url ?? '')
+        proxyAuthorizations.push(req.headers['proxy-authorization'])
         track(client)
         if (req.url !== `${API_HOST}:443`) {
           client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
@@ -125,6 +128,7 @@ describe.skipIf(!hasOpenssl)(
         { id: 'wh_proxy_2', url: 'https://preview-2.example.com/hooks/revont', events: ['summary.ready'] }
       ])
       connects.length = 0
+      proxyAuthorizations.length = 0
       plainRequests.length = 0
       seen.length = 0
     })
@@ -162,6 +166,14 @@ describe.skipIf(!hasOpenssl)(
       expect(revont.requests.map((request) => `${request.method} ${request.path} ${request.headers.authorization}`)).toEqual([
         `GET /v1/webhooks Bearer ${API_KEY}`
       ])
+    })
+
+    it('sends the proxy user and password from HTTPS_PROXY, decoded once', async () => {
+      const withCredentials = proxyUrl.replace('http://', 'http://us%40er:p%25w%3A1@')
+      const result = await list({ HTTPS_PROXY: withCredentials })
+      expect(result.code).toBe(0)
+      expect(connects).toEqual([`${API_HOST}:443`])
+      expect(proxyAuthorizations).toEqual([`Basic ${Buffer.from('us@er:p%w:1').toString('base64')}`])
     })
 
     it('the tunnel carries real TLS: without the certificate trusted, the action refuses the API', async () => {

@@ -33,7 +33,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     report.record('would create', webhook)
   } else {
     const knownIds = new Set(before.map((known) => known.id))
-    const created = await client.createWebhook(webhook, () => deleteOrphans(client, inputs.url, knownIds))
+    const created = await client.createWebhook(webhook, () => deleteOrphans(client, inputs.url, knownIds, report))
     report.secret = created.secret
     report.record('created', created.webhook)
   }
@@ -45,10 +45,11 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
  * After a POST whose answer was lost: deletes webhooks with this URL that were not there before the
  * step. Their secret was never seen, so they could only deliver events nobody can verify.
  */
-async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<string>): Promise<void> {
+async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<string>, report: Report): Promise<void> {
   const orphans: Webhook[] = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, url) && !knownIds.has(webhook.id))
   for (const orphan of orphans) {
     if ((await client.deleteWebhook(orphan.id)) === 'deleted') {
+      report.record('deleted', orphan)
       core.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
     }
   }

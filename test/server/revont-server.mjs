@@ -17,6 +17,7 @@ import { createServer } from 'node:http'
  * @property {boolean} [stallBody]      do the change, send the headers and half the body, then stall
  * @property {boolean} [malformed]      do the change, answer its status with a body that is not JSON
  * @property {number} [statusAfter]     do the change, then answer this status (a 5xx that lies)
+ * @property {number} [commitAfterMs]   answer `status` (default 504) at once, and do the change this much later
  */
 
 /**
@@ -136,6 +137,10 @@ export async function startRevontServer(options = {}) {
     const fault = takeFault(method, path.slice(basePath.length))
     if (fault?.hang) return
     if (fault?.reset === 'before') return req.socket.destroy()
+    if (fault?.commitAfterMs !== undefined) {
+      setTimeout(() => apply(method, path, body), fault.commitAfterMs)
+      return error(res, fault.status ?? 504, 'injected: answered before the change was made')
+    }
     if (fault?.status !== undefined) {
       if (fault.body !== undefined) {
         res.writeHead(fault.status, fault.headers ?? {})

@@ -66,7 +66,9 @@ export class RevontClient {
       } catch (error) {
         const next = nextAttempt(this.policy, error, retry)
         const lost = answerLost(error)
-        if ('waitMs' in next || lost) await this.policy.sleep('waitMs' in next ? next.waitMs : backoffMs(this.policy, retry))
+        // After a lost answer the wait comes even when no attempt follows: the API may still be making it.
+        if ('waitMs' in next) await this.policy.sleep(next.waitMs)
+        else if (lost) await this.policy.sleep(backoffMs(this.policy, retry))
         if (lost) {
           await removeOrphans().catch((cleanup: unknown) => {
             const failure = 'error' in next ? next.error : error

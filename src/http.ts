@@ -13,14 +13,13 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number
-  statusText: string
   headers: http.IncomingHttpHeaders
   body: string
 }
 
 /** No complete answer within the deadline: connect, headers and the whole body together. */
 export class TimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
+  constructor(timeoutMs: number) {
     super(`no complete answer within ${timeoutMs / 1000} s`)
     this.name = 'TimeoutError'
   }
@@ -62,7 +61,6 @@ export async function send(request: HttpRequest, timeoutMs: number): Promise<Htt
         clearTimeout(timer)
         resolve({
           status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
           headers: res.headers,
           body: Buffer.concat(chunks).toString('utf8')
         })

@@ -7,8 +7,8 @@ export const IF_MISSING = ['warn', 'ignore', 'fail'] as const
 export const DEFAULT_API_URL = 'https://api.revont.ai/v1'
 
 export type Operation = (typeof OPERATIONS)[number]
-export type IfExists = (typeof IF_EXISTS)[number]
-export type IfMissing = (typeof IF_MISSING)[number]
+type IfExists = (typeof IF_EXISTS)[number]
+type IfMissing = (typeof IF_MISSING)[number]
 
 export interface Connection {
   apiUrl: string

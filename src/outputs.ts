@@ -82,7 +82,9 @@ function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }
   let bytes = 0
   for (const { change, webhook } of rows) {
     const { id, url, events, status, created_at, description } = webhook
-    const cells = [change, id, url, events?.join(', '), status, created_at, description].map(cell)
+    const cells = [change, id, url, events?.join(', '), status, created_at, description].map((value) =>
+      forHtml(value, SUMMARY_MAX_CELL)
+    )
     // Escaping can make a cell five times longer, so the bound is on what is written.
     bytes += cells.reduce((sum, text) => sum + Buffer.byteLength(text) + '<td></td>'.length, 0)
     if (body.length === SUMMARY_MAX_ROWS || bytes > SUMMARY_MAX_TABLE_BYTES) break
@@ -93,8 +95,4 @@ function addTable(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }
   if (rows.length > body.length) {
     core.summary.addRaw(`<p>… and ${rows.length - body.length} more, not shown here.</p>`, true)
   }
-}
-
-function cell(value: unknown): string {
-  return forHtml(value, SUMMARY_MAX_CELL)
 }

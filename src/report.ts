@@ -5,12 +5,12 @@ import { forLog } from './api-text.js'
 import type { Operation } from './inputs.js'
 import type { Webhook } from './webhook.js'
 
-export type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
+type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
 
 export interface ChangeRow {
   change: Change
   /** A webhook deleted by id alone is known only by its id. */
-  webhook: Partial<Webhook> & { id?: string }
+  webhook: Partial<Webhook>
 }
 
 const LOGGED_LIST_ROWS = 100

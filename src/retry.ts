@@ -1,7 +1,7 @@
 // The retry policy: which failures are transient, how long to wait, and the loop that waits.
 
 export const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
-export const MAX_RETRY_AFTER_MS = 60_000
+const MAX_RETRY_AFTER_MS = 60_000
 const BASE_DELAY_MS = 1000
 const MAX_DELAY_MS = 30_000
 
@@ -52,7 +52,7 @@ export function backoffMs(policy: RetryPolicy, retry: number): number {
   return (ceiling / 2 + (ceiling / 2) * policy.random()) * policy.waitScale
 }
 
-export type NextAttempt = { waitMs: number } | { error: unknown }
+type NextAttempt = { waitMs: number } | { error: unknown }
 
 /** After a failed attempt: how long to wait before the next one, or the error to fail with. */
 export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number): NextAttempt {

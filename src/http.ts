@@ -1,6 +1,7 @@
 // One HTTP attempt under one deadline. The retry loop lives in retry.ts; redirects are never followed
 // (the caller sees the 3xx), so the API key goes to no host but the API's.
 import * as http from 'node:http'
+import { StringDecoder } from 'node:string_decoder'
 import { urlToHttpOptions } from 'node:url'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
@@ -15,6 +16,7 @@ export interface HttpResponse {
   status: number
   headers: http.IncomingHttpHeaders
   body: string
+  bytes: number
 }
 
 /** No complete answer within the deadline: connect, headers and the whole body together. */
@@ -49,12 +51,14 @@ export async function send(request: HttpRequest, timeoutMs: number): Promise<Htt
     }
     req.on('error', fail)
     req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
+      // Decoded as it arrives, while the rest is still on its way, rather than all at the end.
+      const decoder = new StringDecoder('utf8')
+      let body = ''
+      let bytes = 0
       res.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`))
-        else chunks.push(chunk)
+        bytes += chunk.length
+        if (bytes > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`))
+        else body += decoder.write(chunk)
       })
       res.on('error', fail)
       res.on('end', () => {
@@ -62,7 +66,8 @@ export async function send(request: HttpRequest, timeoutMs: number): Promise<Htt
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8')
+          body: body + decoder.end(),
+          bytes
         })
       })
     })

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { errorMessage } from './error-message.js'
 import { parseInputs, readApiKey, type Inputs } from './inputs.js'
 import { mask } from './mask.js'
@@ -10,6 +9,7 @@ import { writeOutputs, writeSummary } from './outputs.js'
 import { Report } from './report.js'
 import { retryPolicy } from './retry.js'
 import { RevontClient } from './revont-client.js'
+import * as runner from './runner.js'
 
 export async function run(): Promise<void> {
   try {
@@ -28,10 +28,10 @@ export async function run(): Promise<void> {
       attempt('the step summary', () => writeSummary(report))
     ].filter((problem) => problem !== undefined)
     if (failure === undefined && writeProblems.length > 0) throw new Error(writeProblems.join('; '))
-    for (const problem of writeProblems) core.warning(problem)
+    for (const problem of writeProblems) runner.warning(problem)
     if (failure !== undefined) throw failure
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    runner.setFailed(errorMessage(error))
   }
 }
 

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from './runner.js'
 
 /** Shorter lines are not masked alone: masking "d" would blank every d in the rest of the job's log. */
 const MIN_MASKED_LINE = 4
@@ -8,7 +8,7 @@ const MIN_MASKED_LINE = 4
  * \r or \r\n, so a value that spans several lines is masked line by line as well.
  */
 export function mask(value: string): void {
-  core.setSecret(value)
+  runner.setSecret(value)
   const lines = value.split(/\r\n|\r|\n/).map((line) => line.trim())
-  if (lines.length > 1) for (const line of lines) if (line.length >= MIN_MASKED_LINE) core.setSecret(line)
+  if (lines.length > 1) for (const line of lines) if (line.length >= MIN_MASKED_LINE) runner.setSecret(line)
 }

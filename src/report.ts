@@ -1,8 +1,8 @@
 // What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
-import * as core from '@actions/core'
 import { forLog } from './api-text.js'
 import type { Operation } from './inputs.js'
+import * as runner from './runner.js'
 import type { Webhook } from './webhook.js'
 
 type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
@@ -28,17 +28,18 @@ export class Report {
 
   list(webhooks: Webhook[]): void {
     this.listed = webhooks
-    core.info(`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`)
-    for (const webhook of webhooks.slice(0, LOGGED_LIST_ROWS)) core.info(`- ${describe(webhook)}`)
-    if (webhooks.length > LOGGED_LIST_ROWS) {
-      core.info(`… and ${webhooks.length - LOGGED_LIST_ROWS} more: see the webhooks-file output`)
-    }
+    const lines = [`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`]
+    for (const webhook of webhooks.slice(0, LOGGED_LIST_ROWS)) lines.push(`- ${describe(webhook)}`)
+    if (webhooks.length > LOGGED_LIST_ROWS)
+      lines.push(`… and ${webhooks.length - LOGGED_LIST_ROWS} more: see the webhooks-file output`)
+    // One write for the lot: each write to the runner's pipe is a system call.
+    runner.info(lines.join('\n'))
   }
 
   record(change: Change, webhook: ChangeRow['webhook']): void {
     this.changes.push({ change, webhook })
     const verb = change.charAt(0).toUpperCase() + change.slice(1)
-    core.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
+    runner.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
   }
 
   idsOf(...changes: Change[]): string[] {

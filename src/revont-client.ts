@@ -1,7 +1,6 @@
 // The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
-import * as core from '@actions/core'
 import { forMessage } from './api-text.js'
 import { errorMessage } from './error-message.js'
 import { send, TimeoutError, type HttpResponse } from './http.js'
@@ -16,6 +15,7 @@ import {
   withRetries,
   type RetryPolicy
 } from './retry.js'
+import * as runner from './runner.js'
 import { ACTION_NAME, ACTION_VERSION } from './version.js'
 import type { NewWebhook, Webhook } from './webhook.js'
 
@@ -133,11 +133,11 @@ export class RevontClient {
       )
     } catch (error) {
       const message = `${where} failed: ${describeNetworkError(error)}`
-      core.debug(`${message} after ${Date.now() - started} ms`)
+      runner.debug(`${message} after ${Date.now() - started} ms`)
       throw new TransientError(message)
     }
     const { status } = response
-    core.debug(`${where}: ${statusLine(status)}, ${Buffer.byteLength(response.body)} bytes in ${Date.now() - started} ms`)
+    runner.debug(`${where}: ${statusLine(status)}, ${response.bytes} bytes in ${Date.now() - started} ms`)
     const parsed = parseJson(response.body)
     if (status >= 200 && status < 300) {
       // A success whose body cannot be read is a lost answer, as if the connection had dropped.
@@ -204,6 +204,10 @@ function headerValue(response: HttpResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+function isString(value: unknown): value is string {
+  return typeof value === 'string'
+}
+
 function pickString(value: unknown, key: string): string | undefined {
   const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
   return typeof field === 'string' && field ? field : undefined
@@ -227,7 +231,6 @@ function toWebhook(item: unknown): Webhook | undefined {
     return undefined
   if ('secret' in value) delete value.secret
   if (!Array.isArray(value.events)) value.events = []
-  else if (value.events.some((event) => typeof event !== 'string'))
-    value.events = value.events.filter((event) => typeof event === 'string')
+  else if (!value.events.every(isString)) value.events = value.events.filter(isString)
   return value as unknown as Webhook
 }

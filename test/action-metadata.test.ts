@@ -4,11 +4,14 @@
 // level allows, the types GitHub expects, a Feather icon and badge color it accepts, node24 with an
 // existing dist/index.js. Then it keeps action.yml, src/inputs.ts and src/outputs.ts naming the same
 // inputs and outputs.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs } from '../src/inputs.js'
+import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs, type Operation } from '../src/inputs.js'
+import { stepOutputs } from '../src/outputs.js'
+import { Report } from '../src/report.js'
 import { repoRoot } from './runner/run-action.mjs'
 
 interface ActionMetadata {
@@ -164,8 +167,25 @@ describe('action.yml and the sources agree', () => {
   })
 
   it('declares every output that src/outputs.ts sets, and src/outputs.ts sets every declared output', () => {
-    const set = captures(sourceText('src/outputs.ts'), /\bcore\.setOutput\(\s*['"]([^'"]+)['"]/g)
-    expect(set.length).toBeGreaterThan(0)
-    expect(set).toEqual(outputs.map(([name]) => name).sort())
+    vi.stubEnv('RUNNER_TEMP', mkdtempSync(join(tmpdir(), 'revont-outputs-')))
+    const target: Record<Operation, Record<string, string>> = {
+      list: {},
+      create: { INPUT_URL: 'https://pr-1.preview.example.com/hooks', INPUT_EVENTS: 'call.ended' },
+      delete: { INPUT_ID: 'wh_1' },
+      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*' }
+    }
+    const set = new Set<string>()
+    try {
+      for (const operation of OPERATIONS) {
+        const report = new Report(operation, false)
+        if (operation === 'list') report.listed = [{ id: 'wh_1', url: 'https://pr-1.preview.example.com/hooks', events: [] }]
+        const inputs = parseInputs({ INPUT_OPERATION: operation, 'INPUT_API-KEY': 'key', ...target[operation] })
+        for (const name of Object.keys(stepOutputs(report, inputs))) set.add(name)
+      }
+    } finally {
+      rmSync(process.env.RUNNER_TEMP as string, { recursive: true, force: true })
+      vi.unstubAllEnvs()
+    }
+    expect([...set].sort()).toEqual(outputs.map(([name]) => name).sort())
   })
 })

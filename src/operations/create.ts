@@ -1,7 +1,7 @@
-import * as core from '@actions/core'
 import type { CreateInputs } from '../inputs.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
+import * as runner from '../runner.js'
 import { hasUrl, sameEventSet, type Webhook } from '../webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
 import { deleteWebhooks } from './delete.js'
@@ -20,7 +20,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     const match = existing.find((webhook) => webhook.status === 'active' && sameEventSet(webhook.events, inputs.events))
     if (match) {
       report.record('reused', match)
-      core.notice(
+      runner.notice(
         `Reused webhook ${match.id}: its signing secret was shown only when it was created and cannot be read again, so the secret output is empty`
       )
       return
@@ -50,7 +50,7 @@ async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<st
   for (const orphan of orphans) {
     if ((await client.deleteWebhook(orphan.id)) === 'deleted') {
       report.record('deleted', orphan)
-      core.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
+      runner.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
     }
   }
 }

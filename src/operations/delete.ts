@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import { errorMessage } from '../error-message.js'
 import type { DeleteInputs } from '../inputs.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
+import * as runner from '../runner.js'
 import { hasUrl, type Webhook } from '../webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
@@ -25,8 +25,8 @@ export async function deleteOperation(client: RevontClient, inputs: DeleteInputs
 function whenMissing(inputs: DeleteInputs, what: string): void {
   const message = `No webhook has ${what}: nothing to delete`
   if (inputs.ifMissing === 'fail') throw new Error(`${message} (if-missing is fail)`)
-  if (inputs.ifMissing === 'warn') core.warning(message)
-  else core.info(message)
+  if (inputs.ifMissing === 'warn') runner.warning(message)
+  else runner.info(message)
 }
 
 /**

@@ -1,7 +1,7 @@
-import * as core from '@actions/core'
 import type { PruneInputs } from '../inputs.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
+import * as runner from '../runner.js'
 import { ageMs, urlPatternMatcher } from '../webhook.js'
 import { deleteWebhooks } from './delete.js'
 
@@ -15,9 +15,9 @@ export async function prune(client: RevontClient, inputs: PruneInputs, report: R
       ? candidates
       : candidates.filter((webhook) => {
           const age = ageMs(webhook, now)
-          if (age === undefined) core.warning(`Kept ${webhook.id}: its created_at cannot be read, so its age is unknown`)
+          if (age === undefined) runner.warning(`Kept ${webhook.id}: its created_at cannot be read, so its age is unknown`)
           return age !== undefined && age > olderThanMs
         })
-  core.info(`${stale.length} of ${candidates.length} webhooks matching ${inputs.pattern} are to be pruned`)
+  runner.info(`${stale.length} of ${candidates.length} webhooks matching ${inputs.pattern} are to be pruned`)
   await deleteWebhooks(client, stale, report)
 }

@@ -1,17 +1,16 @@
 // Step outputs and the step summary, both derived from the Report.
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { forHtml } from './api-text.js'
 import type { Inputs } from './inputs.js'
-import type { ChangeRow, Report } from './report.js'
+import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 import * as runner from './runner.js'
 import type { Webhook } from './webhook.js'
 
 /** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
 const MAX_OUTPUT_BYTES = 1_000_000
 /** Keep the summary far below GitHub's 1 MiB limit whatever the workspace holds. */
-const SUMMARY_MAX_ROWS = 500
 const SUMMARY_MAX_TABLE_BYTES = 512 * 1024
 const SUMMARY_MAX_CELL = 200
 const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
@@ -54,10 +53,12 @@ function deletedIds(report: Report): string[] {
 
 function listOutputs(webhooks: Webhook[]): Record<string, string> {
   const json = JSON.stringify(webhooks)
-  // A folder of its own gives the file a name no other step uses.
-  const file = join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'revont-webhooks-')), 'webhooks.json')
-  writeFileSync(file, json)
-  const bytes = Buffer.byteLength(json)
+  const data = Buffer.from(json)
+  // A name no other step uses; 'wx' never overwrites a file that has it anyway.
+  const name = `revont-webhooks-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.json`
+  const file = join(process.env.RUNNER_TEMP || tmpdir(), name)
+  writeFileSync(file, data, { flag: 'wx' })
+  const bytes = data.length
   if (bytes > MAX_OUTPUT_BYTES) {
     runner.warning(
       `The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`
@@ -86,7 +87,7 @@ function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>):
   let bytes = 0
   let shown = 0
   for (const { change, webhook } of rows) {
-    if (shown === SUMMARY_MAX_ROWS) break
+    if (shown === SHOWN_ROWS) break
     const { id, url, events, status, created_at, description } = webhook
     const cells = [change, id, url, events?.join(', '), status, created_at, description]
     const row = `<tr><td>${cells.map((value) => forHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`

@@ -13,7 +13,8 @@ export interface ChangeRow {
   webhook: Partial<Webhook>
 }
 
-const LOGGED_LIST_ROWS = 100
+/** How many webhooks the log lists, and the summary's tables show: the rest are counted. */
+export const SHOWN_ROWS = 100
 
 export class Report {
   listed: Webhook[] | undefined
@@ -29,9 +30,8 @@ export class Report {
   list(webhooks: Webhook[]): void {
     this.listed = webhooks
     const lines = [`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`]
-    for (const webhook of webhooks.slice(0, LOGGED_LIST_ROWS)) lines.push(`- ${describe(webhook)}`)
-    if (webhooks.length > LOGGED_LIST_ROWS)
-      lines.push(`… and ${webhooks.length - LOGGED_LIST_ROWS} more: see the webhooks-file output`)
+    for (const webhook of webhooks.slice(0, SHOWN_ROWS)) lines.push(`- ${describe(webhook)}`)
+    if (webhooks.length > SHOWN_ROWS) lines.push(`… and ${webhooks.length - SHOWN_ROWS} more: see the webhooks-file output`)
     // One write for the lot: each write to the runner's pipe is a system call.
     runner.info(lines.join('\n'))
   }

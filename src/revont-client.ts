@@ -47,11 +47,13 @@ export class RevontClient {
     const body = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
     const data = (body as { data?: unknown } | undefined)?.data
     if (!Array.isArray(data)) throw new Error('GET /webhooks failed: the answer has no "data" array')
-    return data.map((item) => {
+    const webhooks: Webhook[] = []
+    for (const item of data) {
       const webhook = toWebhook(item)
       if (!webhook) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
-      return webhook
-    })
+      webhooks.push(webhook)
+    }
+    return webhooks
   }
 
   /**

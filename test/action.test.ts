@@ -145,6 +145,26 @@ describe('delete by id', () => {
   })
 })
 
+describe('the exit', () => {
+  it('waits for stdout: a runner that reads the log late still gets all of it, the failure last', async () => {
+    // 150 lines of 2 KB, one write each, are more than the pipe holds: the rest waits in the action.
+    const description = 'd'.repeat(2000)
+    server.seed(Array.from({ length: 150 }, (_, i) => ({ id: `wh_${i}`, url: endpoint, events: ['call.ended'], description })))
+    const result = await runAction({
+      inputs: { operation: 'delete', url: endpoint, 'api-url': server.url, 'api-key': server.apiKey },
+      env: { GITHUB_OUTPUT: join(mkdtempSync(join(tmpdir(), 'revont-output-')), 'missing', 'output') },
+      readStdoutAfterMs: 300
+    })
+    expect(result.code).toBe(1)
+    expect(server.webhooks.size).toBe(0)
+    expect(result.stdout.match(/^Deleted: wh_\d+ /gm)).toHaveLength(150)
+    expect(result.commands.at(-1)).toMatchObject({
+      name: 'error',
+      data: expect.stringMatching(/^Could not write the step outputs/)
+    })
+  })
+})
+
 describe('API errors', () => {
   it('name the request, the status, what the API said and its request id', async () => {
     server.inject({

@@ -169,7 +169,7 @@ describe('list by url', () => {
     expect(JSON.parse(readFileSync(result.outputs['webhooks-file'], 'utf8'))).toHaveLength(5000)
     expect(Buffer.byteLength(result.summary)).toBeLessThan(1024 * 1024)
     expect(result.summary).toContain('5000 webhooks listed')
-    expect(result.summary).toContain('… and 4500 more')
+    expect(result.summary).toContain('… and 4900 more')
     expect(result.summary).not.toContain('<b>')
   })
 

@@ -28,9 +28,10 @@ export function actionInputs() {
 }
 
 /**
- * @param {{ inputs?: Record<string, string>, env?: Record<string, string>, timeoutMs?: number }} options
+ * @param {{ inputs?: Record<string, string>, env?: Record<string, string>, timeoutMs?: number, readStdoutAfterMs?: number }} options
+ *   readStdoutAfterMs: leave the action's stdout unread that long, as a busy runner might, so its pipe fills
  */
-export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000 } = {}) {
+export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, readStdoutAfterMs = 0 } = {}) {
   const dir = newRunDir()
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
@@ -60,6 +61,10 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000 } = 
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
+  if (readStdoutAfterMs > 0) {
+    child.stdout.pause()
+    setTimeout(() => child.stdout.resume(), readStdoutAfterMs)
+  }
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const code = await new Promise((resolve) => child.on('close', (status) => resolve(status)))
   clearTimeout(timer)

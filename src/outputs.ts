@@ -23,7 +23,7 @@ export function writeOutputs(report: Report, inputs: Inputs): void {
 export function stepOutputs(report: Report, inputs: Inputs): Record<string, string> {
   switch (report.operation) {
     case 'list':
-      return report.listed ? listOutputs(report.listed) : {}
+      return report.listed ? listOutputs(report.listed, report.listedJson) : {}
     case 'create': {
       const row = report.changes.find((change) => change.change === 'created' || change.change === 'reused')
       return {
@@ -51,8 +51,7 @@ function deletedIds(report: Report): string[] {
   return report.idsOf(report.dryRun ? 'would delete' : 'deleted')
 }
 
-function listOutputs(webhooks: Webhook[]): Record<string, string> {
-  const json = JSON.stringify(webhooks)
+function listOutputs(webhooks: Webhook[], json = JSON.stringify(webhooks)): Record<string, string> {
   const data = Buffer.from(json)
   // A name no other step uses; 'wx' never overwrites a file that has it anyway.
   const name = `revont-webhooks-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.json`

@@ -18,6 +18,8 @@ export const SHOWN_ROWS = 100
 
 export class Report {
   listed: Webhook[] | undefined
+  /** The listed webhooks as JSON, when the API's own text of them can be used. */
+  listedJson: string | undefined
   readonly changes: ChangeRow[] = []
   /** The new webhook's signing secret, already masked by the client. */
   secret = ''
@@ -27,8 +29,9 @@ export class Report {
     readonly dryRun: boolean
   ) {}
 
-  list(webhooks: Webhook[]): void {
+  list(webhooks: Webhook[], json?: string): void {
     this.listed = webhooks
+    this.listedJson = json
     const lines = [`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`]
     for (const webhook of webhooks.slice(0, SHOWN_ROWS)) lines.push(`- ${describe(webhook)}`)
     if (webhooks.length > SHOWN_ROWS) lines.push(`… and ${webhooks.length - SHOWN_ROWS} more: see the webhooks-file output`)

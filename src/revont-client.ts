@@ -37,23 +37,31 @@ interface CreatedWebhook {
 
 type Method = 'GET' | 'POST' | 'DELETE'
 
+/** The webhooks the API listed, and the same list as JSON when the API's own text can serve as that. */
+export interface WebhookList {
+  webhooks: Webhook[]
+  /** The API's text of exactly these webhooks; undefined when only JSON.stringify(webhooks) is sure to be. */
+  json: string | undefined
+}
+
 export class RevontClient {
   constructor(
     private readonly connection: Connection,
     private readonly policy: RetryPolicy
   ) {}
 
-  async listWebhooks(): Promise<Webhook[]> {
-    const body = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
-    const data = (body as { data?: unknown } | undefined)?.data
+  async listWebhooks(): Promise<WebhookList> {
+    const answer = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
+    const data = (answer.json as { data?: unknown } | undefined)?.data
     if (!Array.isArray(data)) throw new Error('GET /webhooks failed: the answer has no "data" array')
     const webhooks: Webhook[] = []
+    let asSent = true
     for (const item of data) {
-      const webhook = toWebhook(item)
-      if (!webhook) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
-      webhooks.push(webhook)
+      if (!hasIdAndUrl(item)) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
+      if (mend(item)) asSent = false
+      webhooks.push(item)
     }
-    return webhooks
+    return { webhooks, json: asSent ? dataArrayText(answer) : undefined }
   }
 
   /**
@@ -85,7 +93,7 @@ export class RevontClient {
   }
 
   private async postOnce(webhook: NewWebhook): Promise<CreatedWebhook> {
-    const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
+    const answer = (await this.request('POST', '/webhooks', webhook)).json as Record<string, unknown> | undefined
     const secret = answer?.secret
     if (typeof secret === 'string' && secret) mask(secret)
     const created = toWebhook(answer)
@@ -113,8 +121,8 @@ export class RevontClient {
     })
   }
 
-  /** One attempt; resolves with the parsed JSON body (undefined when empty). */
-  private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
+  /** One attempt; resolves with the body as sent and parsed (undefined when empty). */
+  private async request(method: Method, path: string, body?: unknown): Promise<{ text: string; json: unknown }> {
     const where = `${method} ${path}`
     let response: HttpResponse
     const started = Date.now()
@@ -144,7 +152,7 @@ export class RevontClient {
     if (status >= 200 && status < 300) {
       // A success whose body cannot be read is a lost answer, as if the connection had dropped.
       if (parsed === NOT_JSON) throw new TransientError(`${where} failed: ${statusLine(status)} with a body that is not JSON`)
-      return parsed
+      return { text: response.body, json: parsed }
     }
     const message = `${where} failed: ${statusLine(status)}${this.apiSays(response, parsed)}`
     if (TRANSIENT_STATUSES.has(status)) {
@@ -222,17 +230,49 @@ function describeNetworkError(error: unknown): string {
   return code && !message.includes(code) ? `${message} (${code})` : message
 }
 
-/**
- * The webhook, with the fields the action relies on checked and any secret removed; undefined when it
- * has no usable id and url. The parsed object is the action's own, so it is mended in place: copying
- * 10,000 webhooks shows in the run time.
- */
+/** The webhook, with any secret removed; undefined when it has no usable id and url. */
 function toWebhook(item: unknown): Webhook | undefined {
+  if (!hasIdAndUrl(item)) return undefined
+  mend(item)
+  return item
+}
+
+function hasIdAndUrl(item: unknown): item is Webhook {
   const value = item as Record<string, unknown> | null | undefined
-  if (!value || typeof value !== 'object' || typeof value.id !== 'string' || !value.id || typeof value.url !== 'string')
-    return undefined
-  if ('secret' in value) delete value.secret
-  if (!Array.isArray(value.events)) value.events = []
-  else if (!value.events.every(isString)) value.events = value.events.filter(isString)
-  return value as unknown as Webhook
+  return !!value && typeof value === 'object' && typeof value.id === 'string' && !!value.id && typeof value.url === 'string'
+}
+
+/**
+ * Removes a secret and events that are not text; true when it changed the webhook. The parsed object is
+ * the action's own, so it is mended in place: copying 10,000 webhooks shows in the run time.
+ */
+function mend(webhook: Webhook): boolean {
+  const value = webhook as unknown as Record<string, unknown>
+  let changed = false
+  if ('secret' in value) {
+    delete value.secret
+    changed = true
+  }
+  if (!Array.isArray(value.events)) {
+    value.events = []
+    changed = true
+  } else if (!value.events.every(isString)) {
+    value.events = value.events.filter(isString)
+    changed = true
+  }
+  return changed
+}
+
+/**
+ * The answer's "data" array as the API wrote it, when that text is certain to be the array JSON.parse
+ * read: the answer is an object with one member, "data". Without \u escapes a key can only be written
+ * "data" as is, so a single "data" in the text is that member; a second member, a nested "data" key or
+ * a string ending in "data" each make another, and then the list is serialised anew. Serialising a list
+ * of 10,000 again costs more than anything else the action does with it (bench/RESULTS.md).
+ */
+function dataArrayText({ text, json }: { text: string; json: unknown }): string | undefined {
+  if (Object.keys(json as object).length !== 1 || text.includes('\\u')) return undefined
+  const key = text.indexOf('"data"')
+  if (key === -1 || text.includes('"data"', key + 1)) return undefined
+  return text.slice(text.indexOf(':', key) + 1, text.lastIndexOf('}')).trim()
 }

@@ -8,7 +8,7 @@ import { deleteWebhooks } from './delete.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
   const description = inputs.description ?? describeWorkflowRun()
-  const before = await client.listWebhooks()
+  const before = (await client.listWebhooks()).webhooks
   const existing = before.filter((webhook) => hasUrl(webhook, inputs.url))
   if (existing.length > 0 && inputs.ifExists === 'fail') {
     throw new Error(
@@ -46,7 +46,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
  * step. Their secret was never seen, so they could only deliver events nobody can verify.
  */
 async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<string>, report: Report): Promise<void> {
-  const orphans: Webhook[] = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, url) && !knownIds.has(webhook.id))
+  const orphans: Webhook[] = (await client.listWebhooks()).webhooks.filter(
+    (webhook) => hasUrl(webhook, url) && !knownIds.has(webhook.id)
+  )
   for (const orphan of orphans) {
     if ((await client.deleteWebhook(orphan.id)) === 'deleted') {
       report.record('deleted', orphan)

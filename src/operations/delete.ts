@@ -16,7 +16,7 @@ export async function deleteOperation(client: RevontClient, inputs: DeleteInputs
     else whenMissing(inputs, `id ${target.id}`)
     return
   }
-  const webhooks = await client.listWebhooks()
+  const { webhooks } = await client.listWebhooks()
   const matches = webhooks.filter((webhook) => ('id' in target ? webhook.id === target.id : hasUrl(webhook, target.url)))
   if (matches.length === 0) return whenMissing(inputs, 'id' in target ? `id ${target.id}` : `url ${target.url}`)
   await deleteWebhooks(client, matches, report)

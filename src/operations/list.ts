@@ -4,6 +4,7 @@ import type { RevontClient } from '../revont-client.js'
 import { hasUrl } from '../webhook.js'
 
 export async function list(client: RevontClient, inputs: ListInputs, report: Report): Promise<void> {
-  const webhooks = await client.listWebhooks()
-  report.list(inputs.url ? webhooks.filter((webhook) => hasUrl(webhook, inputs.url as string)) : webhooks)
+  const { webhooks, json } = await client.listWebhooks()
+  if (inputs.url) report.list(webhooks.filter((webhook) => hasUrl(webhook, inputs.url as string)))
+  else report.list(webhooks, json)
 }

@@ -8,7 +8,7 @@ import { deleteWebhooks } from './delete.js'
 export async function prune(client: RevontClient, inputs: PruneInputs, report: Report): Promise<void> {
   const matchesPattern = urlPatternMatcher(inputs.pattern)
   const now = Date.now()
-  const candidates = (await client.listWebhooks()).filter(matchesPattern)
+  const candidates = (await client.listWebhooks()).webhooks.filter(matchesPattern)
   const { olderThanMs } = inputs
   const stale =
     olderThanMs === undefined

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url'
 import { startRevontServer } from '../test/server/revont-server.mjs'
 import { actionInputs, parseOutputFile, repoRoot, runAction } from '../test/runner/run-action.mjs'
 
-const PAIRS = positiveInt(process.env.BENCH_PAIRS, 25)
+const PAIRS = positiveInt(process.env.BENCH_PAIRS, 40)
 const WARMUP = 2
 const CREATE_PAIRS = 15
 const RSS_RUNS = 7

@@ -10,13 +10,18 @@ import type { Webhook } from './webhook.js'
 
 /** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
 const MAX_OUTPUT_BYTES = 1_000_000
-/** Keep the summary far below GitHub's 1 MiB limit whatever the workspace holds. */
-const SUMMARY_MAX_TABLE_BYTES = 512 * 1024
+/**
+ * Keeps the summary below GitHub's 1 MiB whatever the API sends: a table has at most SHOWN_ROWS rows of
+ * 7 cells, and escaping makes a cell of 200 characters at most 1,203 bytes: about 850 KB at the very most.
+ */
 const SUMMARY_MAX_CELL = 200
 const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
 
 export function writeOutputs(report: Report, inputs: Inputs): void {
-  runner.setOutputs(stepOutputs(report, inputs))
+  const file = process.env.GITHUB_OUTPUT
+  // Only a local run has no GITHUB_OUTPUT; then no webhooks-file either, and the step does not fail for it.
+  if (!file) return runner.warning('GITHUB_OUTPUT is not set, so the step outputs are not written')
+  runner.setOutputs(file, stepOutputs(report, inputs))
 }
 
 /** The step outputs, by name; for list, also writes the webhooks-file they point to. */
@@ -54,7 +59,7 @@ function deletedIds(report: Report): string[] {
 function listOutputs(webhooks: Webhook[], json = JSON.stringify(webhooks)): Record<string, string> {
   const data = Buffer.from(json)
   // A name no other step uses; 'wx' never overwrites a file that has it anyway.
-  const name = `revont-webhooks-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.json`
+  const name = `revont-webhooks-${process.pid}-${Date.now().toString(36)}${runner.randomName()}.json`
   const file = join(process.env.RUNNER_TEMP || tmpdir(), name)
   writeFileSync(file, data, { flag: 'wx' })
   const bytes = data.length
@@ -83,19 +88,11 @@ export function writeSummary(report: Report): void {
 /** The table, and a line that says how many rows it leaves out. */
 function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): string[] {
   let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
-  let bytes = 0
-  let shown = 0
-  for (const { change, webhook } of rows) {
-    if (shown === SHOWN_ROWS) break
+  for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
     const { id, url, events, status, created_at, description } = webhook
     const cells = [change, id, url, events?.join(', '), status, created_at, description]
-    const row = `<tr><td>${cells.map((value) => forHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
-    // Escaping can make a cell five times longer, so the bound is on what is written.
-    bytes += Buffer.byteLength(row)
-    if (bytes > SUMMARY_MAX_TABLE_BYTES) break
-    html += row
-    shown++
+    html += `<tr><td>${cells.map((value) => forHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
   }
   html += '</table>'
-  return rows.length > shown ? [html, `<p>… and ${rows.length - shown} more, not shown here.</p>`] : [html]
+  return rows.length > SHOWN_ROWS ? [html, `<p>… and ${rows.length - SHOWN_ROWS} more, not shown here.</p>`] : [html]
 }

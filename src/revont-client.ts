@@ -38,9 +38,9 @@ interface CreatedWebhook {
 type Method = 'GET' | 'POST' | 'DELETE'
 
 /** The webhooks the API listed, and the same list as JSON when the API's own text can serve as that. */
-export interface WebhookList {
+interface WebhookList {
   webhooks: Webhook[]
-  /** The API's text of exactly these webhooks; undefined when only JSON.stringify(webhooks) is sure to be. */
+  /** The API's text of these webhooks, as it wrote them; undefined when only JSON.stringify(webhooks) is sure to be. */
   json: string | undefined
 }
 
@@ -264,11 +264,13 @@ function mend(webhook: Webhook): boolean {
 }
 
 /**
- * The answer's "data" array as the API wrote it, when that text is certain to be the array JSON.parse
- * read: the answer is an object with one member, "data". Without \u escapes a key can only be written
- * "data" as is, so a single "data" in the text is that member; a second member, a nested "data" key or
- * a string ending in "data" each make another, and then the list is serialised anew. Serialising a list
- * of 10,000 again costs more than anything else the action does with it (bench/RESULTS.md).
+ * The answer's "data" array as the API wrote it, when that text is certain to be what JSON.parse read
+ * the list from: the answer is an object with one member, "data". Without \u escapes a key can only be
+ * written "data" as is, so a single "data" in the text is that member; a second member, a nested "data"
+ * key or a string ending in "data" each make another, and then the list is serialised anew. The text is
+ * passed on as written: its spacing, its numbers, and a key repeated inside a webhook (which JSON.parse
+ * reads as its last value). Serialising a list of 10,000 again costs more than anything else the action
+ * does with it (bench/RESULTS.md).
  */
 function dataArrayText({ text, json }: { text: string; json: unknown }): string | undefined {
   if (Object.keys(json as object).length !== 1 || text.includes('\\u')) return undefined

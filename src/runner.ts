@@ -32,12 +32,10 @@ export function setFailed(message: string): void {
 }
 
 /**
- * All outputs in one write. Without GITHUB_OUTPUT (a local run) nothing is written: the deprecated
- * set-output command that @actions/core falls back to would print each value, the secret too.
+ * All outputs in one write to GITHUB_OUTPUT's file. (Without that file @actions/core falls back to the
+ * deprecated set-output command, which would print each value, the secret too.)
  */
-export function setOutputs(outputs: Record<string, string>): void {
-  const file = process.env.GITHUB_OUTPUT
-  if (!file) throw new Error('GITHUB_OUTPUT is not set')
+export function setOutputs(file: string, outputs: Record<string, string>): void {
   let text = ''
   for (const [name, value] of Object.entries(outputs)) {
     const delimiter = delimiterFor(value)
@@ -49,7 +47,12 @@ export function setOutputs(outputs: Record<string, string>): void {
 /** A heredoc delimiter the value does not contain, so no value can end its own entry early. */
 function delimiterFor(value: string): string {
   for (;;) {
-    const delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+    const delimiter = `ghadelimiter_${randomName()}${randomName()}`
     if (!value.includes(delimiter)) return delimiter
   }
+}
+
+/** About ten random letters and digits: unlikely to repeat, not a secret (node:crypto costs start-up time). */
+export function randomName(): string {
+  return Math.random().toString(36).slice(2)
 }

@@ -1,6 +1,6 @@
 // The bundled action, run as the runner runs it, against the loopback server: the core operations,
 // masking, API errors, and bad inputs refused before any request.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -192,6 +192,17 @@ describe('API errors', () => {
 })
 
 describe('a failure while writing results', () => {
+  it('without GITHUB_OUTPUT (a local run), warns, writes no webhooks-file and does not fail the step', async () => {
+    server.seed([{ id: 'wh_a', url: endpoint, events: ['call.ended'] }])
+    const result = await run({ operation: 'list' }, { GITHUB_OUTPUT: '' })
+    expect(result.code).toBe(0)
+    expect(result.commands.filter((command) => command.name === 'warning').map((command) => command.data)).toEqual([
+      'GITHUB_OUTPUT is not set, so the step outputs are not written'
+    ])
+    expect(readdirSync(result.dir).filter((name) => name.startsWith('revont-webhooks-'))).toEqual([])
+    expect(result.summary).toContain('wh_a')
+  })
+
   it('does not hide the error that failed the step', async () => {
     server.inject({ method: 'GET', status: 403, body: JSON.stringify({ error: { message: 'forbidden here' } }) })
     const summaryDir = mkdtempSync(join(tmpdir(), 'revont-summary-'))

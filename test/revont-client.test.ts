@@ -45,6 +45,10 @@ describe('RevontClient', () => {
     it.each([
       ['a second "data" member, with a secret', `{"data":[${item('wh_0', ',"secret":"whsec_1"')}],"data":[${item('wh_1')}]}`],
       ['a "data" key written with an escape', `{"d\\u0061ta":[${item('wh_0', ',"secret":"whsec_1"')}],"data":[${item('wh_1')}]}`],
+      [
+        'a later "data" key written with an escape',
+        `{"data":[${item('wh_0', ',"secret":"whsec_1"')}],"d\\u0061ta":[${item('wh_1')}]}`
+      ],
       ['another member', `{"data":[${item('wh_1')}],"next":[]}`],
       ['a description that ends in "data"', `{"data":[${item('wh_1', ',"description":"say \\"data"')}]}`],
       ['events that are not all text', `{"data":[{"id":"wh_1","url":"${url}","events":["a",1]}]}`]

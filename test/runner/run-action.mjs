@@ -88,6 +88,7 @@ export function parseOutputFile(text) {
     const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
     if (!match) continue
     const end = lines.indexOf(match[2], i + 1)
+    if (end === -1) throw new Error(`GITHUB_OUTPUT: no closing delimiter for ${match[1]}`)
     outputs[match[1]] = lines.slice(i + 1, end).join('\n')
     i = end
   }

@@ -3,4 +3,7 @@ import { run } from './main.js'
 // Once run() has settled there is nothing left to do: exit as soon as stdout is flushed (on Linux a
 // write to the runner's pipe can still be queued) rather than pay a clean exit's tear-down of the heap
 // and handles, about 1 ms of every run and 3 ms after a list of 10,000 (bench/RESULTS.md).
-void run().then(() => process.stdout.write('', () => process.exit()))
+void run().then(() => {
+  if (process.stdout.writableLength === 0) process.exit()
+  else process.stdout.write('', () => process.exit())
+})

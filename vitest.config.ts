@@ -1,8 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  // The paths in tsconfig.json that ncc follows for the bundle (files of dependencies imported by path).
-  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

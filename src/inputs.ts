@@ -95,7 +95,7 @@ export function parseInputs(env: Env): Inputs {
     case 'delete':
       return { ...connection, operation, target: parseDeleteTarget(env), ifMissing, dryRun }
     case 'prune': {
-      const pattern = required(env, 'url', 'is required for prune: a URL pattern where * matches any run of characters')
+      const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
       return { ...connection, operation, pattern: parsePrunePattern(pattern), olderThanMs, dryRun }
     }
   }
@@ -150,9 +150,9 @@ function parseUrl(name: string, value: string): URL {
   }
 }
 
-/** A URL as an error message may repeat it: without a user name or password it may hold. */
+/** A URL as an error message may repeat it: all before its last @ hidden, where a password may be. */
 function shown(url: string): string {
-  return url.replace(/\/\/.*@/, '//***@')
+  return url.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?.*@/is, '$1***@')
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
@@ -201,23 +201,26 @@ export function parseEvents(value: string): string[] {
 }
 
 /**
- * A `*` pattern must name a host of its own: `https://*` alone would match every endpoint of the
- * workspace, production ones included, and that is never what a preview clean-up means. Its scheme and
- * host are normalised as webhook URLs are (lower case, no default port, a path of at least `/` unless the
- * host ends in `*`), so that it can match them.
+ * A prune pattern, as the contract defines it: in the host, `*` matches within one DNS label, and a host
+ * with a `*` must end in at least two whole literal labels after its last `*`, so that a pattern can never
+ * reach past one domain into production endpoints (`https://*.com/*` would). Scheme and host are
+ * normalised as webhook URLs are (lower case, no default port, a path of at least `/`).
  */
 function parsePrunePattern(pattern: string): string {
-  const match = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(pattern)
+  const match = /^(https?):\/\/([^/?#]*)(.*)$/is.exec(pattern)
   const scheme = match?.[1].toLowerCase()
   const host = match?.[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '')
-  if (!match || !host || !/[a-z0-9]/.test(host.replace(/:\d+$/, '').replace(/\*/g, ''))) {
+  const name = host?.replace(/:\d{1,5}$/, '') ?? ''
+  const lastStar = name.lastIndexOf('*')
+  const labelsAfterLastStar = lastStar === -1 ? Infinity : name.slice(lastStar + 1).split('.').length - 1
+  if (!match || /[\s\x00-\x1f\x7f]/.test(pattern) || !/^[a-z0-9*_-]+(\.[a-z0-9*_-]+)*$/.test(name) || labelsAfterLastStar < 2) {
     throw new InputError(
       'url',
-      `for prune must be an http(s) URL pattern whose host is more than '*', e.g. https://pr-*.preview.example.com/*; got '${shown(pattern)}'`
+      'for prune must be an http(s) URL pattern without spaces whose host, if it has a *, ends in at least two whole labels ' +
+        `after its last * (e.g. https://pr-*.preview.example.com/*); got '${shown(pattern)}'`
     )
   }
-  const rest = match[3] || (host.endsWith('*') ? '' : '/')
-  return `${scheme}://${host}${rest}`
+  return `${scheme}://${host}${match[3] || '/'}`
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const

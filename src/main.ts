@@ -1,7 +1,8 @@
 import { errorMessage } from './error-message.js'
 import { parseInputs, readApiKey, type Inputs } from './inputs.js'
+import * as log from './log.js'
 import { mask } from './mask.js'
-import { create } from './operations/create.js'
+import { create, deleteUnsharedWebhook } from './operations/create.js'
 import { deleteOperation } from './operations/delete.js'
 import { list } from './operations/list.js'
 import { prune } from './operations/prune.js'
@@ -9,7 +10,6 @@ import { writeOutputs, writeSummary } from './outputs.js'
 import { Report } from './report.js'
 import { retryPolicy } from './retry.js'
 import { RevontClient } from './revont-client.js'
-import * as runner from './runner.js'
 
 export async function run(): Promise<void> {
   try {
@@ -20,28 +20,21 @@ export async function run(): Promise<void> {
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
     const failure = await perform(client, inputs, report).then(
       () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error)))
+      (error: unknown) => errorMessage(error)
     )
-    // Also after a failure half-way: what was created or deleted is still reported, each part on its own.
-    const writeProblems = [
-      attempt('the step outputs', () => writeOutputs(report, inputs)),
-      attempt('the step summary', () => writeSummary(report))
-    ].filter((problem) => problem !== undefined)
-    if (failure === undefined && writeProblems.length > 0) throw new Error(writeProblems.join('; '))
-    for (const problem of writeProblems) runner.warning(problem)
-    if (failure !== undefined) throw failure
+    // Also after a failure half-way: what was created or deleted is still reported.
+    const problems = writeOutputs(report, inputs)
+    // A secret that cannot be handed on leaves a webhook nobody can verify: it goes again.
+    if (problems.length > 0 && report.secret) problems.push(await deleteUnsharedWebhook(client, report))
+    try {
+      writeSummary(report)
+    } catch (error) {
+      log.warning(`Could not write the step summary: ${errorMessage(error)}`)
+    }
+    const messages = [failure, ...problems].filter((message) => message !== undefined)
+    if (messages.length > 0) log.fail(messages.join('; '))
   } catch (error) {
-    runner.setFailed(errorMessage(error))
-  }
-}
-
-/** Runs `write`; returns what went wrong, if anything. */
-function attempt(what: string, write: () => void): string | undefined {
-  try {
-    write()
-    return undefined
-  } catch (error) {
-    return `Could not write ${what}: ${errorMessage(error)}`
+    log.fail(errorMessage(error))
   }
 }
 

@@ -1,11 +1,13 @@
 // Step outputs and the step summary, both derived from the Report.
-import { appendFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { forHtml } from './api-text.js'
+import * as core from '@actions/core'
+import { errorMessage } from './error-message.js'
+import { forHtml } from './inert-text.js'
 import type { Inputs } from './inputs.js'
+import * as log from './log.js'
 import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
-import * as runner from './runner.js'
 import type { Webhook } from './webhook.js'
 
 /** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
@@ -17,36 +19,61 @@ const MAX_OUTPUT_BYTES = 1_000_000
 const SUMMARY_MAX_CELL = 200
 const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
 
-export function writeOutputs(report: Report, inputs: Inputs): void {
-  const file = process.env.GITHUB_OUTPUT
-  // Only a local run has no GITHUB_OUTPUT; then no webhooks-file either, and the step does not fail for it.
-  if (!file) return runner.warning('GITHUB_OUTPUT is not set, so the step outputs are not written')
-  runner.setOutputs(file, stepOutputs(report, inputs))
+/**
+ * Throws unless the runner's files named here can be written (the step outputs' always; others as asked),
+ * so that create finds out before its POST, not after, that a secret could not be handed on.
+ */
+export function checkWritable(...variables: string[]): void {
+  for (const variable of ['GITHUB_OUTPUT', ...variables]) {
+    const file = process.env[variable]
+    if (!file) continue
+    try {
+      closeSync(openSync(file, 'a'))
+    } catch (error) {
+      throw new Error(`${variable} cannot be written, so nothing was created: ${errorMessage(error)}`)
+    }
+  }
 }
 
-/** The step outputs, by name; for list, also writes the webhooks-file they point to. */
-export function stepOutputs(report: Report, inputs: Inputs): Record<string, string> {
+/**
+ * Writes each output on its own, id and secret first, so that one that fails loses no other. Returns what
+ * went wrong.
+ */
+export function writeOutputs(report: Report, inputs: Inputs): string[] {
+  const problems: string[] = []
+  for (const [name, value] of stepOutputs(report, inputs, problems)) {
+    try {
+      core.setOutput(name, value)
+    } catch (error) {
+      problems.push(`Could not write the step output '${name}': ${errorMessage(error)}`)
+    }
+  }
+  return problems
+}
+
+/** The step outputs, id and secret first. */
+export function stepOutputs(report: Report, inputs: Inputs, problems: string[] = []): Array<[string, string]> {
   switch (report.operation) {
     case 'list':
-      return report.listed ? listOutputs(report.listed, report.listedJson) : {}
+      return report.listed ? listOutputs(report.listed, problems) : []
     case 'create': {
       const row = report.changes.find((change) => change.change === 'created' || change.change === 'reused')
-      return {
-        id: row?.webhook.id ?? '',
-        webhook: row ? JSON.stringify(row.webhook) : '',
-        created: String(row?.change === 'created'),
-        secret: report.secret,
-        'deleted-ids': JSON.stringify(deletedIds(report))
-      }
+      return [
+        ['id', row?.webhook.id ?? ''],
+        ['secret', report.secret],
+        ['created', String(row?.change === 'created')],
+        ['webhook', row ? JSON.stringify(row.webhook) : ''],
+        ['deleted-ids', JSON.stringify(deletedIds(report))]
+      ]
     }
     case 'delete':
     case 'prune': {
       const ids = deletedIds(report)
-      return {
-        ...(inputs.operation === 'delete' && 'id' in inputs.target ? { id: ids[0] ?? '' } : {}),
-        count: String(ids.length),
-        'deleted-ids': JSON.stringify(ids)
-      }
+      return [
+        ...(inputs.operation === 'delete' && 'id' in inputs.target ? [['id', ids[0] ?? ''] as [string, string]] : []),
+        ['count', String(ids.length)],
+        ['deleted-ids', JSON.stringify(ids)]
+      ]
     }
   }
 }
@@ -56,19 +83,36 @@ function deletedIds(report: Report): string[] {
   return report.idsOf(report.dryRun ? 'would delete' : 'deleted')
 }
 
-function listOutputs(webhooks: Webhook[], json = JSON.stringify(webhooks)): Record<string, string> {
-  const data = Buffer.from(json)
-  // A name no other step uses; 'wx' never overwrites a file that has it anyway.
-  const name = `revont-webhooks-${process.pid}-${Date.now().toString(36)}${runner.randomName()}.json`
-  const file = join(process.env.RUNNER_TEMP || tmpdir(), name)
-  writeFileSync(file, data, { flag: 'wx' })
-  const bytes = data.length
+function listOutputs(webhooks: Webhook[], problems: string[]): Array<[string, string]> {
+  const json = JSON.stringify(webhooks)
+  const bytes = Buffer.byteLength(json)
+  let file = ''
+  try {
+    file = writeWebhooksFile(json)
+  } catch (error) {
+    problems.push(`Could not write webhooks-file: ${errorMessage(error)}`)
+  }
   if (bytes > MAX_OUTPUT_BYTES) {
-    runner.warning(
+    log.warning(
       `The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`
     )
   }
-  return { webhooks: bytes > MAX_OUTPUT_BYTES ? '' : json, 'webhooks-file': file, count: String(webhooks.length) }
+  return [
+    ['count', String(webhooks.length)],
+    ['webhooks', bytes > MAX_OUTPUT_BYTES ? '' : json],
+    ['webhooks-file', file]
+  ]
+}
+
+/**
+ * A new file readable by this user only, under RUNNER_TEMP (which the runner empties after the job), or
+ * without it in a private folder of its own rather than the shared temp folder. 'wx' never overwrites.
+ */
+function writeWebhooksFile(json: string): string {
+  const folder = process.env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'revont-webhooks-'))
+  const file = join(folder, `revont-webhooks-${process.pid}-${Date.now().toString(36)}.json`)
+  writeFileSync(file, json, { flag: 'wx', mode: 0o600 })
+  return file
 }
 
 export function writeSummary(report: Report): void {

@@ -1,8 +1,7 @@
 // What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
-import { forLog } from './api-text.js'
 import type { Operation } from './inputs.js'
-import * as runner from './runner.js'
+import * as log from './log.js'
 import type { Webhook } from './webhook.js'
 
 type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
@@ -18,8 +17,6 @@ export const SHOWN_ROWS = 100
 
 export class Report {
   listed: Webhook[] | undefined
-  /** The listed webhooks as JSON, when the API's own text of them can be used. */
-  listedJson: string | undefined
   readonly changes: ChangeRow[] = []
   /** The new webhook's signing secret, already masked by the client. */
   secret = ''
@@ -29,20 +26,18 @@ export class Report {
     readonly dryRun: boolean
   ) {}
 
-  list(webhooks: Webhook[], json?: string): void {
+  list(webhooks: Webhook[]): void {
     this.listed = webhooks
-    this.listedJson = json
     const lines = [`Listed ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}`]
     for (const webhook of webhooks.slice(0, SHOWN_ROWS)) lines.push(`- ${describe(webhook)}`)
     if (webhooks.length > SHOWN_ROWS) lines.push(`… and ${webhooks.length - SHOWN_ROWS} more: see the webhooks-file output`)
-    // One write for the lot: each write to the runner's pipe is a system call.
-    runner.info(lines.join('\n'))
+    log.info(...lines)
   }
 
   record(change: Change, webhook: ChangeRow['webhook']): void {
     this.changes.push({ change, webhook })
     const verb = change.charAt(0).toUpperCase() + change.slice(1)
-    runner.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
+    log.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
   }
 
   idsOf(...changes: Change[]): string[] {
@@ -55,5 +50,5 @@ function describe(webhook: ChangeRow['webhook']): string {
   if (webhook.events?.length) parts.push(`[${webhook.events.join(', ')}]`)
   if (webhook.status) parts.push(webhook.status)
   if (webhook.description) parts.push(JSON.stringify(webhook.description))
-  return forLog(parts.filter(Boolean).join(' '))
+  return parts.filter(Boolean).join(' ')
 }

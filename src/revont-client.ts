@@ -1,8 +1,8 @@
 // The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
-import { forMessage } from './api-text.js'
 import { errorMessage } from './error-message.js'
+import { shortened } from './inert-text.js'
 import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
@@ -15,9 +15,9 @@ import {
   withRetries,
   type RetryPolicy
 } from './retry.js'
-import * as runner from './runner.js'
+import * as log from './log.js'
 import { ACTION_NAME, ACTION_VERSION } from './version.js'
-import type { NewWebhook, Webhook } from './webhook.js'
+import { toWebhook, type NewWebhook, type Webhook } from './webhook.js'
 
 /** The API answered, and the answer is final: retrying would not change it. */
 export class ApiError extends Error {
@@ -37,31 +37,21 @@ interface CreatedWebhook {
 
 type Method = 'GET' | 'POST' | 'DELETE'
 
-/** The webhooks the API listed, and the same list as JSON when the API's own text can serve as that. */
-interface WebhookList {
-  webhooks: Webhook[]
-  /** The API's text of these webhooks, as it wrote them; undefined when only JSON.stringify(webhooks) is sure to be. */
-  json: string | undefined
-}
-
 export class RevontClient {
   constructor(
     private readonly connection: Connection,
     private readonly policy: RetryPolicy
   ) {}
 
-  async listWebhooks(): Promise<WebhookList> {
+  async listWebhooks(): Promise<Webhook[]> {
     const answer = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
-    const data = (answer.json as { data?: unknown } | undefined)?.data
+    const data = (answer as { data?: unknown } | undefined)?.data
     if (!Array.isArray(data)) throw new Error('GET /webhooks failed: the answer has no "data" array')
-    const webhooks: Webhook[] = []
-    let asSent = true
-    for (const item of data) {
-      if (!hasIdAndUrl(item)) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
-      if (mend(item)) asSent = false
-      webhooks.push(item)
-    }
-    return { webhooks, json: asSent ? dataArrayText(answer) : undefined }
+    return data.map((item) => {
+      const webhook = toWebhook(item)
+      if (!webhook) throw new Error('GET /webhooks failed: the answer holds a webhook without a valid id and url')
+      return webhook
+    })
   }
 
   /**
@@ -93,12 +83,13 @@ export class RevontClient {
   }
 
   private async postOnce(webhook: NewWebhook): Promise<CreatedWebhook> {
-    const answer = (await this.request('POST', '/webhooks', webhook)).json as Record<string, unknown> | undefined
+    const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
     const secret = answer?.secret
-    if (typeof secret === 'string' && secret) mask(secret)
+    // Masked before anything else is done with the answer; a blank secret is no secret.
+    if (typeof secret === 'string' && secret.trim()) mask(secret)
     const created = toWebhook(answer)
     // Without an id and a secret the answer is as good as lost: the webhook may exist all the same.
-    if (!created || typeof secret !== 'string' || !secret) {
+    if (!created || typeof secret !== 'string' || !secret.trim()) {
       throw new TransientError('POST /webhooks failed: the answer has no valid id, url and secret')
     }
     return { webhook: created, secret }
@@ -121,8 +112,8 @@ export class RevontClient {
     })
   }
 
-  /** One attempt; resolves with the body as sent and parsed (undefined when empty). */
-  private async request(method: Method, path: string, body?: unknown): Promise<{ text: string; json: unknown }> {
+  /** One attempt; resolves with the body parsed (undefined when empty). */
+  private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
     const where = `${method} ${path}`
     let response: HttpResponse
     const started = Date.now()
@@ -143,45 +134,62 @@ export class RevontClient {
       )
     } catch (error) {
       const message = `${where} failed: ${describeNetworkError(error)}`
-      runner.debug(`${message} after ${Date.now() - started} ms`)
+      log.debug(`${message} after ${Date.now() - started} ms`)
       throw new TransientError(message)
     }
     const { status } = response
-    runner.debug(`${where}: ${statusLine(status)}, ${response.bytes} bytes in ${Date.now() - started} ms`)
+    log.debug(`${where}: ${statusLine(status)}, ${response.bytes} bytes in ${Date.now() - started} ms`)
     const parsed = parseJson(response.body)
     if (status >= 200 && status < 300) {
       // A success whose body cannot be read is a lost answer, as if the connection had dropped.
       if (parsed === NOT_JSON) throw new TransientError(`${where} failed: ${statusLine(status)} with a body that is not JSON`)
-      return { text: response.body, json: parsed }
+      return parsed
     }
-    const message = `${where} failed: ${statusLine(status)}${this.apiSays(response, parsed)}`
+    const message = `${where} failed: ${statusLine(status)}${apiSays(response, parsed)}`
     if (TRANSIENT_STATUSES.has(status)) {
       throw new TransientError(message, parseRetryAfter(headerValue(response, 'retry-after')), status)
     }
     throw new ApiError(message, status)
   }
+}
 
-  /** `: <the API's message> (request id …)`, with hints for the answers users meet most. */
-  private apiSays(response: HttpResponse, parsed: unknown): string {
-    const json = parsed === NOT_JSON ? undefined : (parsed as Record<string, unknown> | undefined)
-    const error = json?.error
-    const said = typeof error === 'string' ? error : (pickString(error, 'message') ?? pickString(json, 'message') ?? undefined)
-    const requestId = headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
-    let text = ''
-    if (said) text += `: ${this.clean(said, 300)}`
-    else if (parsed === NOT_JSON && response.body.trim()) text += ' (the body was not JSON)'
-    if (response.status === 401) text += ' (the API key was rejected: check api-key or REVONT_API_KEY)'
-    if (response.status >= 300 && response.status < 400) {
-      text += ` (redirects are not followed, so the API key goes to no other host: check api-url)`
-    }
-    if (requestId) text += ` (request id ${this.clean(requestId, 100)})`
-    return text
-  }
+/** The status with its standard reason phrase: the server's own phrase is not trusted text. */
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? ''}`.trim()
+}
 
-  /** API text in an error message: one line, bounded, and never the key even if the API echoes it. */
-  private clean(text: string, maxLength: number): string {
-    return forMessage(text.split(this.connection.apiKey).join('***'), maxLength)
+function headerValue(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function pickString(value: unknown, key: string): string | undefined {
+  const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
+  return typeof field === 'string' && field ? field : undefined
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof TimeoutError) return error.message
+  const code = (error as NodeJS.ErrnoException).code
+  const message = errorMessage(error)
+  return code && !message.includes(code) ? `${message} (${code})` : message
+}
+
+/** `: <the API's message> (request id …)`, with hints for the answers users meet most. */
+function apiSays(response: HttpResponse, parsed: unknown): string {
+  const json = parsed === NOT_JSON ? undefined : (parsed as Record<string, unknown> | undefined)
+  const error = json?.error
+  const said = typeof error === 'string' ? error : (pickString(error, 'message') ?? pickString(json, 'message') ?? undefined)
+  const requestId = headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
+  let text = ''
+  if (said) text += `: ${shortened(said, 300)}`
+  else if (parsed === NOT_JSON && response.body.trim()) text += ' (the body was not JSON)'
+  if (response.status === 401) text += ' (the API key was rejected: check api-key or REVONT_API_KEY)'
+  if (response.status >= 300 && response.status < 400) {
+    text += ` (redirects are not followed, so the API key goes to no other host: check api-url)`
   }
+  if (requestId) text += ` (request id ${shortened(requestId, 100)})`
+  return text
 }
 
 /**
@@ -202,79 +210,4 @@ function parseJson(body: string): unknown {
   } catch {
     return NOT_JSON
   }
-}
-
-/** The status with its standard reason phrase: the server's own phrase is not trusted text. */
-function statusLine(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? ''}`.trim()
-}
-
-function headerValue(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string'
-}
-
-function pickString(value: unknown, key: string): string | undefined {
-  const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
-  return typeof field === 'string' && field ? field : undefined
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof TimeoutError) return error.message
-  const code = (error as NodeJS.ErrnoException).code
-  const message = errorMessage(error)
-  return code && !message.includes(code) ? `${message} (${code})` : message
-}
-
-/** The webhook, with any secret removed; undefined when it has no usable id and url. */
-function toWebhook(item: unknown): Webhook | undefined {
-  if (!hasIdAndUrl(item)) return undefined
-  mend(item)
-  return item
-}
-
-function hasIdAndUrl(item: unknown): item is Webhook {
-  const value = item as Record<string, unknown> | null | undefined
-  return !!value && typeof value === 'object' && typeof value.id === 'string' && !!value.id && typeof value.url === 'string'
-}
-
-/**
- * Removes a secret and events that are not text; true when it changed the webhook. The parsed object is
- * the action's own, so it is mended in place: copying 10,000 webhooks shows in the run time.
- */
-function mend(webhook: Webhook): boolean {
-  const value = webhook as unknown as Record<string, unknown>
-  let changed = false
-  if ('secret' in value) {
-    delete value.secret
-    changed = true
-  }
-  if (!Array.isArray(value.events)) {
-    value.events = []
-    changed = true
-  } else if (!value.events.every(isString)) {
-    value.events = value.events.filter(isString)
-    changed = true
-  }
-  return changed
-}
-
-/**
- * The answer's "data" array as the API wrote it, when that text is certain to be what JSON.parse read
- * the list from: the answer is an object with one member, "data". Without \u escapes a key can only be
- * written "data" as is, so a single "data" in the text is that member; a second member, a nested "data"
- * key or a string ending in "data" each make another, and then the list is serialised anew. The text is
- * passed on as written: its spacing, its numbers, and a key repeated inside a webhook (which JSON.parse
- * reads as its last value). Serialising a list of 10,000 again costs more than anything else the action
- * does with it (bench/RESULTS.md).
- */
-function dataArrayText({ text, json }: { text: string; json: unknown }): string | undefined {
-  if (Object.keys(json as object).length !== 1 || text.includes('\\u')) return undefined
-  const key = text.indexOf('"data"')
-  if (key === -1 || text.includes('"data"', key + 1)) return undefined
-  return text.slice(text.indexOf(':', key) + 1, text.lastIndexOf('}')).trim()
 }

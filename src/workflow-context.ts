@@ -1,13 +1,28 @@
-// The default description, from the workflow context. Only @actions/github's Context is imported
-// (tsconfig.json "paths" names its file, which the package's exports do not): the rest of the package
-// is an Octokit client this action has no use for.
-import { Context } from '@actions/github/lib/context'
+// The default description, from the variables the runner sets for every step. (@actions/github's
+// `context` reads the same variables, but loading that package also loads @actions/http-client's root
+// module, which the bundle leaves out: see src/build/http-client-unused.ts.)
+import { readFileSync } from 'node:fs'
 
-export function describeWorkflowRun(): string {
-  const context = new Context()
-  const repo = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : 'local run'
-  const pullRequest = context.payload.pull_request?.number
-  if (pullRequest !== undefined) return `${repo} PR #${pullRequest}`
-  const refName = (context.ref ?? '').replace(/^refs\/(heads|tags)\//, '')
-  return `${repo} ${context.workflow ?? 'workflow'} (${refName || 'no ref'})`
+/**
+ * `<owner>/<repo> PR #<n>` on pull request events, else `<owner>/<repo> <workflow> (<ref name>)`; then
+ * the run id and attempt, so that two runs' webhooks can be told apart (behaviour 8's orphan rule).
+ */
+export function describeWorkflowRun(env: NodeJS.ProcessEnv = process.env): string {
+  const repo = env.GITHUB_REPOSITORY || 'local run'
+  const pullRequest = pullRequestNumber(env.GITHUB_EVENT_PATH)
+  const refName = (env.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '')
+  const what = pullRequest !== undefined ? `PR #${pullRequest}` : `${env.GITHUB_WORKFLOW || 'workflow'} (${refName || 'no ref'})`
+  const run = env.GITHUB_RUN_ID ? `, run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || 1}` : ''
+  return `${repo} ${what}${run}`
+}
+
+/** The pull request's number from the event payload, when the event has one. */
+function pullRequestNumber(eventPath: string | undefined): number | undefined {
+  if (!eventPath) return undefined
+  try {
+    const number = (JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown } }).pull_request?.number
+    return Number.isSafeInteger(number) ? (number as number) : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -180,7 +180,7 @@ describe('action.yml and the sources agree', () => {
         const report = new Report(operation, false)
         if (operation === 'list') report.listed = [{ id: 'wh_1', url: 'https://pr-1.preview.example.com/hooks', events: [] }]
         const inputs = parseInputs({ INPUT_OPERATION: operation, 'INPUT_API-KEY': 'key', ...target[operation] })
-        for (const name of Object.keys(stepOutputs(report, inputs))) set.add(name)
+        for (const [name] of stepOutputs(report, inputs)) set.add(name)
       }
     } finally {
       rmSync(process.env.RUNNER_TEMP as string, { recursive: true, force: true })

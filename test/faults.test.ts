@@ -800,7 +800,7 @@ describe('a secret with several lines is masked line by line', () => {
     expect(result.outputs).toMatchObject({ id: 'wh_multiline', secret })
   })
 
-  it('mask() issues the whole value, then each line on its own, for \\n, \\r\\n and \\r', () => {
+  it('mask() issues the whole value, trimmed, then each line on its own, for \\n, \\r\\n and \\r', () => {
     const written: string[] = []
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk))
@@ -816,6 +816,7 @@ describe('a secret with several lines is masked line by line', () => {
     expect(commands.every((command) => command.name === 'add-mask')).toBe(true)
     expect(commands.map((command) => command.data)).toEqual([
       'line-one\r\n  line-two \nline-three\rline-four\n',
+      'line-one\r\n  line-two \nline-three\rline-four',
       'line-one',
       'line-two',
       'line-three',

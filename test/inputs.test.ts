@@ -70,6 +70,9 @@ describe('parseInputs', () => {
     expect(message).toContain("got 'http://***@api.revont.ai/v1'")
     expect(message).not.toContain('hunter2')
     expect(problem({ 'INPUT_API-URL': 'http://user:hun/ter?2@api.revont.ai/v1' })).not.toMatch(/hun|ter/)
+    // Without the //, a URL parser still reads a user and password.
+    expect(problem({ 'INPUT_API-URL': 'http:user:hunter2@api.revont.ai/v1' })).not.toContain('hunter2')
+    expect(problem({ INPUT_OPERATION: 'prune', INPUT_URL: 'https:user:hunter2@*.a.com' })).not.toContain('hunter2')
   })
 
   it('normalises a list filter url', () => {
@@ -149,18 +152,23 @@ describe('parseInputs', () => {
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://PR-*.example.com:443/Hooks/*' })).toMatchObject({
         pattern: 'https://pr-*.example.com/Hooks/*'
       })
-      // A host that ends in * runs on into the path: nothing is added.
-      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://preview-*' })).toMatchObject({ pattern: 'https://preview-*' })
-      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'http://pr-*.test:8080' })).toMatchObject({
-        pattern: 'http://pr-*.test:8080/'
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'http://pr-*.example.test:8080' })).toMatchObject({
+        pattern: 'http://pr-*.example.test:8080/'
+      })
+      expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://hooks.example.com/pr-*' })).toMatchObject({
+        pattern: 'https://hooks.example.com/pr-*'
       })
     })
 
     it.each([
       ['', '', "Input 'url' is required for prune"],
-      ['*', '', "Input 'url' for prune must be an http(s) URL pattern whose host is more than '*'"],
-      ['https://*/*', '', "whose host is more than '*'"],
-      ['https://*:8443/*', '', "whose host is more than '*'"],
+      ['*', '', "Input 'url' for prune must be an http(s) URL pattern without spaces whose host, if it has a *, ends in"],
+      ['https://*/*', '', 'ends in at least two whole labels after its last *'],
+      ['https://*:8443/*', '', 'ends in at least two whole labels after its last *'],
+      ['https://*.com/*', '', 'ends in at least two whole labels after its last *'],
+      ['https://*a*', '', 'ends in at least two whole labels after its last *'],
+      ['https://pr-*.example.com:8*/', '', 'ends in at least two whole labels after its last *'],
+      ['https://pr-*.example.com/a\n::warning::x', '', 'URL pattern without spaces'],
       ['https://a.example/*', '7 days', "Input 'older-than' must be a whole number and a unit s, m, h or d"],
       ['https://a.example/*', '1.5h', "Input 'older-than' must be a whole number"]
     ])('refuses url %j older-than %j', (url, olderThan, message) => {

@@ -17,46 +17,10 @@ beforeEach(() => server.reset())
 const url = 'https://pr-1.preview.example.com/hooks'
 
 describe('RevontClient', () => {
-  it('lists webhooks, without any secret the API might include, and then without its text', async () => {
-    server.seed([{ id: 'wh_1', url, events: ['a'], secret: 'whsec_should_not_be_here' }])
-    const { webhooks, json } = await client.listWebhooks()
-    expect(webhooks).toEqual([expect.objectContaining({ id: 'wh_1', url, events: ['a'] })])
-    expect(webhooks[0]).not.toHaveProperty('secret')
-    expect(json).toBeUndefined()
-  })
-
-  describe("hands over the API's own text of the list only when it is exactly the list", () => {
-    const item = (id: string, extra = '') => `{"id":"${id}","url":"${url}","events":["a"]${extra}}`
-    function answer(body: string) {
-      server.inject({ method: 'GET', status: 200, headers: { 'content-type': 'application/json' }, body })
-      return client.listWebhooks()
-    }
-
-    it.each([
-      ['compact', `{"data":[${item('wh_1')},${item('wh_2')}]}`, `[${item('wh_1')},${item('wh_2')}]`],
-      ['spaced out', `\n { "data" :\n [ ${item('wh_1')} ] \n}\n`, `[ ${item('wh_1')} ]`],
-      ['empty', '{"data":[]}', '[]']
-    ])('%s', async (_, body, text) => {
-      const { webhooks, json } = await answer(body)
-      expect(json).toBe(text)
-      expect(JSON.parse(json as string)).toEqual(webhooks)
-    })
-
-    it.each([
-      ['a second "data" member, with a secret', `{"data":[${item('wh_0', ',"secret":"whsec_1"')}],"data":[${item('wh_1')}]}`],
-      ['a "data" key written with an escape', `{"d\\u0061ta":[${item('wh_0', ',"secret":"whsec_1"')}],"data":[${item('wh_1')}]}`],
-      [
-        'a later "data" key written with an escape',
-        `{"data":[${item('wh_0', ',"secret":"whsec_1"')}],"d\\u0061ta":[${item('wh_1')}]}`
-      ],
-      ['another member', `{"data":[${item('wh_1')}],"next":[]}`],
-      ['a description that ends in "data"', `{"data":[${item('wh_1', ',"description":"say \\"data"')}]}`],
-      ['events that are not all text', `{"data":[{"id":"wh_1","url":"${url}","events":["a",1]}]}`]
-    ])('not with %s', async (_, body) => {
-      const { webhooks, json } = await answer(body)
-      expect(webhooks.map((webhook) => webhook.id)).toEqual(['wh_1'])
-      expect(json).toBeUndefined()
-    })
+  it('lists webhooks with their documented fields only, each of the right type', async () => {
+    server.seed([{ id: 'wh_1', url, events: ['a', 1], secret: 'whsec_should_not_be_here', status: 7, extra: { deep: [1] } }])
+    const webhooks = await client.listWebhooks()
+    expect(webhooks).toEqual([{ id: 'wh_1', url, events: ['a'], description: '', created_at: expect.any(String) }])
   })
 
   it('creates a webhook and masks its secret before handing it over', async () => {
@@ -93,6 +57,6 @@ describe('RevontClient', () => {
     server.inject({ method: 'GET', status: 503, times: 3 })
     await expect(client.listWebhooks()).rejects.toThrow(/injected 503 \(request id req_\w+\) \(gave up after 3 attempts\)$/)
     server.inject({ method: 'GET', status: 503 })
-    await expect(client.listWebhooks()).resolves.toMatchObject({ webhooks: [] })
+    await expect(client.listWebhooks()).resolves.toEqual([])
   })
 })

@@ -1,14 +1,16 @@
+import { errorMessage } from '../error-message.js'
 import type { CreateInputs } from '../inputs.js'
+import * as log from '../log.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
-import * as runner from '../runner.js'
-import { hasUrl, sameEventSet, type Webhook } from '../webhook.js'
+import { hasUrl, normalizeUrl, sameEventSet, type NewWebhook, type Webhook } from '../webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
+import { checkWritable } from '../outputs.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
   const description = inputs.description ?? describeWorkflowRun()
-  const before = (await client.listWebhooks()).webhooks
+  const before = await client.listWebhooks()
   const existing = before.filter((webhook) => hasUrl(webhook, inputs.url))
   if (existing.length > 0 && inputs.ifExists === 'fail') {
     throw new Error(
@@ -20,39 +22,73 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     const match = existing.find((webhook) => webhook.status === 'active' && sameEventSet(webhook.events, inputs.events))
     if (match) {
       report.record('reused', match)
-      runner.notice(
+      log.notice(
         `Reused webhook ${match.id}: its signing secret was shown only when it was created and cannot be read again, so the secret output is empty`
       )
       return
     }
   }
   // reuse without a match replaces, like replace; create leaves what exists alone.
-  const replaced = inputs.ifExists === 'create' ? [] : existing
-  const webhook = { url: inputs.url, events: inputs.events, description }
+  let replaced = inputs.ifExists === 'create' ? [] : existing
+  const webhook: NewWebhook = { url: inputs.url, events: inputs.events, description }
   if (report.dryRun) {
     report.record('would create', webhook)
   } else {
+    checkWritable()
     const knownIds = new Set(before.map((known) => known.id))
-    const created = await client.createWebhook(webhook, () => deleteOrphans(client, inputs.url, knownIds, report))
+    const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report))
     report.secret = created.secret
     report.record('created', created.webhook)
+    checkCreatedAsAsked(created.webhook, webhook)
+    // Whatever id the API gave it, the webhook just made is never one of those it replaces.
+    replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
   // The new endpoint exists before the old ones go, so no event is missed in between.
   await deleteWebhooks(client, replaced, report)
 }
 
+/** A 201 for another URL or other events is not what was asked for: fail before anything is deleted. */
+function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
+  const differences = [
+    normalizeUrl(created.url) === asked.url ? '' : `url ${created.url} (asked for ${asked.url})`,
+    sameEventSet(created.events, asked.events)
+      ? ''
+      : `events [${created.events.join(', ')}] (asked for [${asked.events.join(', ')}])`
+  ].filter(Boolean)
+  if (differences.length > 0) {
+    throw new Error(
+      `POST /webhooks created webhook ${created.id} with ${differences.join(' and ')}; nothing was deleted: check the webhook in Revont`
+    )
+  }
+}
+
 /**
- * After a POST whose answer was lost: deletes webhooks with this URL that were not there before the
- * step. Their secret was never seen, so they could only deliver events nobody can verify.
+ * After a POST whose answer was lost: deletes the webhooks this run could have created and whose secret
+ * was never seen: this URL, not there before the step, and this POST's description and event set. A
+ * same-URL webhook that differs may be another run's, so it is left in place and named.
  */
-async function deleteOrphans(client: RevontClient, url: string, knownIds: Set<string>, report: Report): Promise<void> {
-  const orphans: Webhook[] = (await client.listWebhooks()).webhooks.filter(
-    (webhook) => hasUrl(webhook, url) && !knownIds.has(webhook.id)
-  )
-  for (const orphan of orphans) {
-    if ((await client.deleteWebhook(orphan.id)) === 'deleted') {
-      report.record('deleted', orphan)
-      runner.warning(`Deleted webhook ${orphan.id}: a POST whose answer was lost had created it, and its secret was never seen`)
+async function deleteOrphans(client: RevontClient, asked: NewWebhook, knownIds: Set<string>, report: Report): Promise<void> {
+  const candidates = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
+  for (const candidate of candidates) {
+    if (candidate.description !== asked.description || !sameEventSet(candidate.events, asked.events)) {
+      log.warning(
+        `Left webhook ${candidate.id} in place: it has this url but another description or other events, so another run may own it`
+      )
+    } else if ((await client.deleteWebhook(candidate.id)) === 'deleted') {
+      report.record('deleted', candidate)
+      log.warning(`Deleted webhook ${candidate.id}: a POST whose answer was lost had created it, and its secret was never seen`)
     }
+  }
+}
+
+/** After the new webhook's secret could not be written as a step output: nobody could verify its events. */
+export async function deleteUnsharedWebhook(client: RevontClient, report: Report): Promise<string> {
+  const [id] = report.idsOf('created')
+  try {
+    await client.deleteWebhook(id)
+    report.record('deleted', { id })
+    return `the webhook ${id} this step created was deleted again, since its secret could not be handed on`
+  } catch (error) {
+    return `deleting the webhook ${id} this step created failed too (${errorMessage(error)}): delete it by hand`
   }
 }

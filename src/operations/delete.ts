@@ -1,8 +1,8 @@
 import { errorMessage } from '../error-message.js'
 import type { DeleteInputs } from '../inputs.js'
+import * as log from '../log.js'
 import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
-import * as runner from '../runner.js'
 import { hasUrl, type Webhook } from '../webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
@@ -16,7 +16,7 @@ export async function deleteOperation(client: RevontClient, inputs: DeleteInputs
     else whenMissing(inputs, `id ${target.id}`)
     return
   }
-  const { webhooks } = await client.listWebhooks()
+  const webhooks = await client.listWebhooks()
   const matches = webhooks.filter((webhook) => ('id' in target ? webhook.id === target.id : hasUrl(webhook, target.url)))
   if (matches.length === 0) return whenMissing(inputs, 'id' in target ? `id ${target.id}` : `url ${target.url}`)
   await deleteWebhooks(client, matches, report)
@@ -25,8 +25,8 @@ export async function deleteOperation(client: RevontClient, inputs: DeleteInputs
 function whenMissing(inputs: DeleteInputs, what: string): void {
   const message = `No webhook has ${what}: nothing to delete`
   if (inputs.ifMissing === 'fail') throw new Error(`${message} (if-missing is fail)`)
-  if (inputs.ifMissing === 'warn') runner.warning(message)
-  else runner.info(message)
+  if (inputs.ifMissing === 'warn') log.warning(message)
+  else log.info(message)
 }
 
 /**

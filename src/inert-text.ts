@@ -1,0 +1,47 @@
+// Text the action did not write itself (API fields, headers, error bodies, inputs), made inert for where
+// it goes. Every known secret is redacted first, before anything is escaped, collapsed or shortened,
+// since the runner's masks match only the exact text.
+import { redact } from './mask.js'
+
+/**
+ * Characters the runner or a reader could be fooled by: C0 and C1 controls (line ends among them, the
+ * runner ends a line at \n or \r), U+2028/U+2029, and invisible or bidi formatting characters, which
+ * make an id or URL read as another.
+ */
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+/** A log line longer than this is cut (after redaction): a hostile 600 KB URL need not fill the log. */
+const MAX_LINE = 4000
+
+function escapeChar(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+/**
+ * For one line of the log or an annotation: secrets redacted, unsafe characters escaped, and neither
+ * command syntax left for the runner to read: `::` at the start of a line, `##[` anywhere in it.
+ */
+export function inert(text: string): string {
+  const line = truncate(redact(text).replace(UNSAFE, escapeChar), MAX_LINE)
+  return line.replace(/##\[/g, '##\\u005b').replace(/^(\s*):/, '$1\\u003a')
+}
+
+/** API text inside a longer message: secrets redacted, then one line with single spaces, bounded. */
+export function shortened(text: string, maxLength: number): string {
+  return truncate(
+    redact(text)
+      .replace(UNSAFE, ' ')
+      .replace(/\s{2,}/g, ' '),
+    maxLength
+  )
+}
+
+/** For a cell of the step summary: one line, bounded, HTML-escaped; a value that is not text as JSON. */
+export function forHtml(value: unknown, maxLength: number): string {
+  const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  const line = truncate(redact(text).replace(/\s+/g, ' ').replace(UNSAFE, escapeChar), maxLength)
+  return line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
+function truncate(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
+}

@@ -3,7 +3,7 @@
 import { STATUS_CODES } from 'node:http'
 import { forMessage } from './api-text.js'
 import { errorMessage } from './error-message.js'
-import { send, TimeoutError, type HttpResponse } from './http.js'
+import { ProxyConfigError, send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
 import {
@@ -142,6 +142,7 @@ export class RevontClient {
         this.connection.timeoutMs
       )
     } catch (error) {
+      if (error instanceof ProxyConfigError) throw error
       const message = `${where} failed: ${describeNetworkError(error)}`
       runner.debug(`${message} after ${Date.now() - started} ms`)
       throw new TransientError(message)

@@ -2,8 +2,8 @@
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
 import { errorMessage } from './error-message.js'
+import { ProxyConfigError, send, TimeoutError, type HttpResponse } from './http.js'
 import { shortened } from './inert-text.js'
-import { send, TimeoutError, type HttpResponse } from './http.js'
 import type { Connection } from './inputs.js'
 import { mask } from './mask.js'
 import {
@@ -133,6 +133,7 @@ export class RevontClient {
         this.connection.timeoutMs
       )
     } catch (error) {
+      if (error instanceof ProxyConfigError) throw error
       const message = `${where} failed: ${describeNetworkError(error)}`
       log.debug(`${message} after ${Date.now() - started} ms`)
       throw new TransientError(message)

@@ -481,7 +481,9 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     const result = await run({ operation: 'list', 'timeout-seconds': '1', 'max-retries': '1' })
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
-    expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s (gave up after 2 attempts)'])
+    expect(result.errors).toEqual([
+      'GET /webhooks failed: no complete answer from 127.0.0.1 within 1 s (timeout-seconds) (gave up after 2 attempts)'
+    ])
     expect(result.elapsed).toBeLessThan(15_000)
   })
 
@@ -500,7 +502,9 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     const result = await run({ operation: 'list', 'timeout-seconds': '1', 'max-retries': '1' })
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
-    expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s (gave up after 2 attempts)'])
+    expect(result.errors).toEqual([
+      'GET /webhooks failed: no complete answer from 127.0.0.1 within 1 s (timeout-seconds) (gave up after 2 attempts)'
+    ])
     expect(result.elapsed).toBeLessThan(15_000)
   })
 
@@ -514,7 +518,7 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
     try {
       const result = await run({ operation: 'list', 'timeout-seconds': '1', 'max-retries': '0' }, { apiUrl: `${base}/v1` })
       expect(result.code).toBe(1)
-      expect(result.errors).toEqual(['GET /webhooks failed: no complete answer within 1 s'])
+      expect(result.errors).toEqual(['GET /webhooks failed: no complete answer from 127.0.0.1 within 1 s (timeout-seconds)'])
       expect(result.elapsed).toBeLessThan(15_000)
     } finally {
       trickle.closeAllConnections()

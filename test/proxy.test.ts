@@ -6,20 +6,32 @@
 // records every CONNECT and tunnels it to an HTTPS front that passes each request on to the loopback
 // Revont server. Nothing here resolves api.revont.test: through the proxy no lookup is needed, and without
 // it the lookup fails, which is what the NO_PROXY case shows.
+//
+// The proxy can also misbehave (issues 10 and 14): never answer CONNECT, answer it late, tunnel to a host
+// that never speaks TLS, or refuse with 407. timeout-seconds must bound each of these.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http'
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import { connect, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { send, TimeoutError } from '../src/http.js'
 import { parseCommands, runAction } from './runner/run-action.mjs'
 import { startRevontServer } from './server/revont-server.mjs'
 
 const API_HOST = 'api.revont.test'
 const API_URL = `https://${API_HOST}/v1`
 const API_KEY = 'rk_proxy_test_key'
+const API_HOST_PATTERN = API_HOST.replace(/\./g, '\\.')
 const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0
 
 describe.skipIf(!hasOpenssl)(
@@ -31,10 +43,22 @@ describe.skipIf(!hasOpenssl)(
     let front: HttpsServer
     let proxy: Server
     let proxyUrl: string
+    /** The same proxy, spoken to over TLS. */
+    let httpsProxy: HttpsServer
+    let httpsProxyUrl: string
+    /** Accepts connections and never says a word: a TLS handshake with it stalls. */
+    let silent: NetServer
+    let silentPort: number
+    /** What the proxy does with a CONNECT to the API. */
+    let connectMode: 'tunnel' | 'never answer' | 'answer late' | 'tunnel to silence' | 'refuse with 407'
+    /** With 'answer late', what came first: the proxy's answer, or the client going away. */
+    const lateOutcomes: string[] = []
     /** CONNECT targets the proxy was asked for, and plain requests sent to it. */
     const connects: string[] = []
     /** The Proxy-Authorization header of each CONNECT. */
     const proxyAuthorizations: Array<string | undefined> = []
+    /** The client side of each CONNECT, as the proxy holds it. */
+    const connectClients: Socket[] = []
     const plainRequests: string[] = []
     /** Requests the HTTPS front received, as the API sees them. */
     const seen: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = []
@@ -60,7 +84,8 @@ describe.skipIf(!hasOpenssl)(
           '-subj',
           `/CN=${API_HOST}`,
           '-addext',
-          `subjectAltName=DNS:${API_HOST}`,
+          // 127.0.0.1 for the HTTPS proxy.
+          `subjectAltName=DNS:${API_HOST},IP:127.0.0.1`,
           '-keyout',
           keyFile,
           '-out',
@@ -88,36 +113,67 @@ describe.skipIf(!hasOpenssl)(
       })
       const frontPort = await listen(front)
 
-      // The proxy: answers CONNECT for the API's host by tunnelling to the front; refuses anything else.
-      proxy = createHttpServer((req, res) => {
+      silent = createNetServer((socket) => void track(socket))
+      silentPort = await listen(silent)
+
+      // The proxy: answers CONNECT for the API's host as connectMode says; refuses anything else.
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
         plainRequests.push(`${req.method} ${req.url}`)
         res.writeHead(502).end('this proxy only tunnels')
-      })
-      proxy.on('connect', (req, client: Socket, head: Buffer) => {
+      }
+      const onConnect = (req: IncomingMessage, client: Socket, head: Buffer) => {
         connects.push(req.url ?? '')
         proxyAuthorizations.push(req.headers['proxy-authorization'])
+        connectClients.push(client)
         track(client)
+        client.on('error', () => client.destroy())
         if (req.url !== `${API_HOST}:443`) {
           client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
           return
         }
-        const tunnel = track(
-          connect(frontPort, '127.0.0.1', () => {
-            client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-            tunnel.write(head)
-            tunnel.pipe(client)
-            client.pipe(tunnel)
+        const tunnelTo = (port: number) => {
+          const tunnel = track(
+            connect(port, '127.0.0.1', () => {
+              client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+              tunnel.write(head)
+              tunnel.pipe(client)
+              client.pipe(tunnel)
+            })
+          )
+          tunnel.on('error', () => client.destroy())
+          client.on('close', () => tunnel.destroy())
+        }
+        // The server keeps a socket it handed over half-open when the client ends it: close it then, so
+        // 'close' shows the client has gone.
+        if (connectMode === 'never answer' || connectMode === 'answer late') client.resume().on('end', () => client.end())
+        if (connectMode === 'tunnel') tunnelTo(frontPort)
+        else if (connectMode === 'tunnel to silence') tunnelTo(silentPort)
+        else if (connectMode === 'refuse with 407') {
+          client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\n\r\n')
+        } else if (connectMode === 'answer late') {
+          // Well past the 1 s limit of these runs, and within the 15 s each run is given.
+          const late = setTimeout(() => {
+            lateOutcomes.push('answered')
+            tunnelTo(frontPort)
+          }, 6_000)
+          client.on('close', () => {
+            if (!lateOutcomes.length) lateOutcomes.push('client gone')
+            clearTimeout(late)
           })
-        )
-        tunnel.on('error', () => client.destroy())
-        client.on('error', () => tunnel.destroy())
-      })
+        }
+      }
+      proxy = createHttpServer(onRequest).on('connect', onConnect)
       proxyUrl = `http://127.0.0.1:${await listen(proxy)}`
+      httpsProxy = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, onRequest).on(
+        'connect',
+        onConnect
+      )
+      httpsProxyUrl = `https://127.0.0.1:${await listen(httpsProxy)}`
     })
 
     afterAll(async () => {
       for (const socket of sockets) socket.destroy()
-      await Promise.all([close(proxy), close(front), revont?.close()])
+      await Promise.all([close(proxy), close(httpsProxy), close(silent), close(front), revont?.close()])
       for (const path of [dir, ...runDirs]) if (path) rmSync(path, { recursive: true, force: true })
     })
 
@@ -129,14 +185,24 @@ describe.skipIf(!hasOpenssl)(
       ])
       connects.length = 0
       proxyAuthorizations.length = 0
+      connectClients.length = 0
       plainRequests.length = 0
       seen.length = 0
+      lateOutcomes.length = 0
+      connectMode = 'tunnel'
     })
 
     /** One `list` run of the bundled action; no retries, so a failure shows at once. */
-    async function list(env: Record<string, string>) {
+    async function list(env: Record<string, string>, inputs: Record<string, string> = {}) {
       const result = await runAction({
-        inputs: { operation: 'list', 'api-url': API_URL, 'api-key': API_KEY, 'max-retries': '0', 'timeout-seconds': '5' },
+        inputs: {
+          operation: 'list',
+          'api-url': API_URL,
+          'api-key': API_KEY,
+          'max-retries': '0',
+          'timeout-seconds': '5',
+          ...inputs
+        },
         env: { NODE_EXTRA_CA_CERTS: certFile, ...env },
         timeoutMs: 15_000
       })
@@ -213,12 +279,133 @@ describe.skipIf(!hasOpenssl)(
         // lookup may instead run into the attempt's deadline.
         expect(errors[0].data).toMatch(
           new RegExp(
-            `^GET /webhooks failed: (getaddrinfo (ENOTFOUND|EAI_AGAIN) ${API_HOST.replace(/\./g, '\\.')}|no complete answer within 5 s)`
+            `^GET /webhooks failed: (getaddrinfo (ENOTFOUND|EAI_AGAIN) ${API_HOST_PATTERN}|no complete answer from ${API_HOST_PATTERN} within 5 s \\(timeout-seconds\\))`
           )
         )
         expect(result.stdout + result.stderr).not.toContain('    at ')
       }
     )
+
+    it('with an HTTPS proxy: TLS to the proxy, and TLS to the API inside it', async () => {
+      const result = await list({ HTTPS_PROXY: httpsProxyUrl })
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      expect(result.outputs.count).toBe('2')
+      expect(connects).toEqual([`${API_HOST}:443`])
+      expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /v1/webhooks'])
+    })
+
+    it('create sends its GET and its POST through one tunnel', async () => {
+      const result = await runAction({
+        inputs: {
+          operation: 'create',
+          'api-url': API_URL,
+          'api-key': API_KEY,
+          url: 'https://preview-3.example.com/hooks/revont',
+          events: 'call.ended',
+          description: 'Preview 3'
+        },
+        env: { NODE_EXTRA_CA_CERTS: certFile, HTTPS_PROXY: proxyUrl },
+        timeoutMs: 15_000
+      })
+      runDirs.push(result.dir)
+      expect(result.code).toBe(0)
+      expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /v1/webhooks', 'POST /v1/webhooks'])
+      expect(connects).toEqual([`${API_HOST}:443`])
+    })
+
+    /** The step's error annotations. */
+    function errors(result: Awaited<ReturnType<typeof list>>): string[] {
+      return parseCommands(result.stdout)
+        .filter((command) => command.name === 'error')
+        .map((command) => command.data)
+    }
+
+    const timedOut = `GET /webhooks failed: no complete answer from ${API_HOST} within 1 s (timeout-seconds)`
+
+    it('a proxy that never answers CONNECT: the step fails with the timeout, it does not hang', async () => {
+      connectMode = 'never answer'
+      const result = await list({ HTTPS_PROXY: proxyUrl }, { 'timeout-seconds': '1' })
+      // Ended by itself (a run killed at its 15 s bound has no exit code).
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([timedOut])
+      expect(connects).toEqual([`${API_HOST}:443`])
+      expect(seen).toEqual([])
+    })
+
+    it('a CONNECT answered after the limit does not stretch it: the step has ended before the answer', async () => {
+      connectMode = 'answer late'
+      const result = await list({ HTTPS_PROXY: proxyUrl }, { 'timeout-seconds': '1' })
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([timedOut])
+      await until(() => lateOutcomes.length > 0)
+      expect(lateOutcomes).toEqual(['client gone'])
+      expect(seen).toEqual([])
+    })
+
+    it('a tunnel whose far end never speaks TLS: the step fails with the timeout', async () => {
+      connectMode = 'tunnel to silence'
+      const result = await list({ HTTPS_PROXY: proxyUrl }, { 'timeout-seconds': '1' })
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([timedOut])
+      expect(connects).toEqual([`${API_HOST}:443`])
+    })
+
+    it('an HTTPS proxy that never completes its TLS handshake: the step fails with the timeout', async () => {
+      const result = await list({ HTTPS_PROXY: `https://127.0.0.1:${silentPort}` }, { 'timeout-seconds': '1' })
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([timedOut])
+    })
+
+    it('a 407 from the proxy fails clearly, naming the proxy but never its credentials', async () => {
+      connectMode = 'refuse with 407'
+      const proxyHost = new URL(proxyUrl).host
+      const result = await list({ HTTPS_PROXY: proxyUrl.replace('http://', 'http://proxyuser:pr0xy-pa55@') })
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([
+        `GET /webhooks failed: the proxy ${proxyHost} refused CONNECT ${API_HOST}:443: 407 Proxy Authentication Required`
+      ])
+      expect(result.stdout + result.stderr).not.toContain('pr0xy-pa55')
+      expect(seen).toEqual([])
+    })
+
+    it.each(['HTTPS_PROXY', 'https_proxy'])(
+      'a bad percent escape in %s fails the step naming it, without its password, and nothing goes direct',
+      async (variable) => {
+        const bad = proxyUrl.replace('http://', 'http://us%zzer:s3cret-pa55@')
+        // http-client reads https_proxy first, so the other one, valid, is not used either way.
+        const other: Record<string, string> = variable === 'https_proxy' ? { HTTPS_PROXY: proxyUrl } : {}
+        const result = await list({ ...other, [variable]: bad, NO_PROXY: 'internal.example.com' }, { 'max-retries': '2' })
+        expect(result.code).toBe(1)
+        expect(errors(result)).toEqual([
+          `${variable} is set but cannot be read as a proxy URL (check the % escapes in its user name and password)`
+        ])
+        expect(result.stdout + result.stderr).not.toContain('s3cret-pa55')
+        expect(connects).toEqual([])
+        expect(seen).toEqual([])
+        expect(revont.requests).toEqual([])
+      }
+    )
+
+    it('a proxy variable that does not apply (NO_PROXY names the host) is not read at all', async () => {
+      const result = await list({ HTTPS_PROXY: 'http://us%zzer:pw@127.0.0.1:1', NO_PROXY: API_HOST })
+      expect(errors(result)).toEqual([expect.stringMatching(/^GET \/webhooks failed: (getaddrinfo|no complete answer)/)])
+    })
+
+    it('in process: a timed-out CONNECT is closed, not left waiting for the proxy', async () => {
+      connectMode = 'never answer'
+      const saved = { ...process.env }
+      process.env.HTTPS_PROXY = proxyUrl
+      try {
+        const attempt = send({ method: 'GET', url: `${API_URL}/webhooks`, headers: {} }, 300)
+        await expect(attempt).rejects.toThrow(TimeoutError)
+        await until(() => connectClients[0]?.closed)
+        expect(connectClients).toHaveLength(1)
+        expect(connectClients[0].closed).toBe(true)
+      } finally {
+        process.env = saved
+      }
+    })
 
     function track(socket: Socket): Socket {
       sockets.add(socket)
@@ -233,6 +420,11 @@ function listen(server: NetServer): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
   })
+}
+
+/** Waits for `condition`, for at most 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 function close(server: NetServer | undefined): Promise<void> {

@@ -1,7 +1,8 @@
 // `npm run local`: starts the loopback Revont server and runs the bundled action against it as the
 // runner would: create, list, then delete. Prints each step's log and outputs with masks applied.
 import { startRevontServer } from '../test/server/revont-server.mjs'
-import { removeRunDirs, renderLog, runAction } from '../test/runner/run-action.mjs'
+import { removeRunDirs, runAction } from '../test/runner/run-action.mjs'
+import { readRunnerLog } from '../test/runner/runner-log.mjs'
 
 const server = await startRevontServer({ apiKey: 'local-demo-key' })
 const connection = { 'api-url': server.url, 'api-key': server.apiKey }
@@ -12,7 +13,7 @@ const endpoint = 'https://preview-pr-42.example.com/hooks/revont'
 async function step(title, inputs) {
   console.log(`\n=== ${title} ===`)
   const result = await runAction({ inputs: { ...connection, ...inputs }, env: workflow })
-  const log = renderLog(result.stdout)
+  const log = readRunnerLog(result.stdout)
   console.log(log.text.trimEnd())
   if (result.stderr.trim()) console.log(log.hide(result.stderr.trimEnd()))
   console.log('Outputs:')

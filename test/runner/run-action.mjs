@@ -1,12 +1,15 @@
 // Runs the bundled action the way the GitHub runner does: `node dist/index.js` with INPUT_* variables
 // (action.yml defaults included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and RUNNER_TEMP, then
-// reads back the outputs, the summary and the workflow commands the action printed.
+// reads back the outputs, the summary and the log as the runner would process it, and fails on a run
+// that shows a key or secret or lets printed text become a workflow command.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { handedOutSecrets } from '../server/revont-server.mjs'
+import { readRunnerLog } from './runner-log.mjs'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -68,15 +71,25 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, rea
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const code = await new Promise((resolve) => child.on('close', (status) => resolve(status)))
   clearTimeout(timer)
-  return {
+  const log = readRunnerLog(stdout)
+  const result = {
     code,
     stdout,
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    commands: parseCommands(stdout),
+    commands: log.commands,
+    log,
     dir
   }
+  // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
+  // became a command, fails the test that made it.
+  const keys = [inputs['api-key'], env.REVONT_API_KEY].filter((key) => typeof key === 'string' && key !== '')
+  const problems = runnerRuleProblems(result, keys)
+  if (problems.length > 0) {
+    throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
+  }
+  return result
 }
 
 /** GITHUB_OUTPUT holds `name<<DELIMITER`, the value's lines, then `DELIMITER`. */
@@ -96,34 +109,73 @@ export function parseOutputFile(text) {
 }
 
 /**
- * Workflow commands as the runner reads them: a line (ended by \n, \r or \r\n) that starts, after blanks,
- * with `::name ...::`.
+ * The commands the runner would process, in order (see runner-log.mjs).
  * @param {string} stdout
- * @returns {Array<{ line: number, name: string, data: string }>}
  */
 export function parseCommands(stdout) {
-  return stdout
-    .split(/\r\n|\r|\n/)
-    .map((line, index) => ({ index, match: /^::([A-Za-z-]+)( [^:]*)?::(.*)$/.exec(line.trim()) }))
-    .flatMap(({ index, match }) => (match ? [{ line: index, name: match[1], data: unescapeData(match[3]) }] : []))
+  return readRunnerLog(stdout).commands
 }
 
-function unescapeData(data) {
-  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
-}
+/** Commands the action itself issues; any other name in its output came from text it printed. */
+const ACTION_COMMANDS = new Set(['add-mask', 'debug', 'notice', 'warning', 'error', 'save-state', 'set-output'])
+/** A run of this many characters of a key or secret counts as shown. */
+const FRAGMENT = 8
 
-/** The log as the runner would show it: masks applied, commands turned into their visible form. */
-export function renderLog(stdout) {
-  const masks = []
-  const hide = (text) => masks.reduce((shown, secret) => shown.split(secret).join('***'), text)
-  const lines = []
-  for (const line of stdout.split(/\r\n|\r|\n/)) {
-    const command = parseCommands(line)[0]
-    if (!command) lines.push(hide(line))
-    else if (command.name === 'add-mask') masks.push(command.data)
-    else if (['error', 'warning', 'notice'].includes(command.name)) {
-      lines.push(`${command.name[0].toUpperCase()}${command.name.slice(1)}: ${hide(command.data)}`)
-    } else if (command.name !== 'debug') lines.push(hide(line))
+/**
+ * What the run broke of the runner's rules, as messages: key or secret text shown (fragments of 8 or more
+ * characters), legacy or stop-commands commands, commands the action never issues, and masks for text that
+ * is neither the key nor a secret.
+ */
+export function runnerRuleProblems({ log, stderr, summary, outputs }, keys) {
+  const errors = readRunnerLog(stderr, { masks: log.masks })
+  const sensitive = [...new Set([...keys, ...handedOutSecrets].filter((value) => value.length >= FRAGMENT))]
+  const problems = []
+  const shown = {
+    log: log.text,
+    annotations: log.annotations.map((annotation) => `${annotation.message} ${JSON.stringify(annotation.properties)}`).join('\n'),
+    debug: log.debug.join('\n'),
+    stderr: errors.text,
+    'step summary': summary,
+    'webhook output': outputs.webhook ?? ''
   }
-  return { text: lines.join('\n'), hide }
+  /** @type {Map<string, string>} each run of FRAGMENT characters of a key or secret, to the whole value */
+  const fragments = new Map()
+  for (const value of sensitive) {
+    for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
+  }
+  for (const [where, text] of Object.entries(shown)) {
+    const found = new Set()
+    for (let at = 0; at + FRAGMENT <= text.length; at++) {
+      const value = fragments.get(text.slice(at, at + FRAGMENT))
+      if (value === undefined || found.has(value)) continue
+      found.add(value)
+      const part = text.slice(at, at + FRAGMENT)
+      problems.push(
+        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value)}`}`
+      )
+    }
+  }
+  const maskable = new Set(
+    [...keys, ...handedOutSecrets].flatMap((value) => [
+      value,
+      value.trim(),
+      ...value.split(/\r\n|\r|\n/).flatMap((line) => [line, line.trim()])
+    ])
+  )
+  for (const [stream, commands] of [
+    ['stdout', log.commands],
+    ['stderr', errors.commands]
+  ]) {
+    for (const command of commands) {
+      const where = `${stream} line ${command.line + 1} ${JSON.stringify(command.text.slice(0, 200))}`
+      if (command.syntax === 'legacy') problems.push(`legacy command ##[${command.name}] in ${where}`)
+      if (command.name === 'stop-commands') problems.push(`stop-commands (masks and commands switched off) in ${where}`)
+      else if (!ACTION_COMMANDS.has(command.name))
+        problems.push(`command ${command.name}, which the action never issues, in ${where}`)
+      if (command.name === 'add-mask' && !maskable.has(command.data)) {
+        problems.push(`add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret, in ${where}`)
+      }
+    }
+  }
+  return problems
 }

@@ -20,6 +20,19 @@ import { createServer } from 'node:http'
  * @property {number} [commitAfterMs]   answer `status` (default 504) at once, and do the change this much later
  */
 
+/** Every secret any server of this process has handed out, so that each run can be checked for leaks. */
+export const handedOutSecrets = new Set()
+
+/** Records the `secret` a raw answer carries (a test's injected 201), when it is text. */
+function recordSecret(body) {
+  try {
+    const secret = JSON.parse(body)?.secret
+    if (typeof secret === 'string') handedOutSecrets.add(secret)
+  } catch {
+    // not JSON: no secret handed out
+  }
+}
+
 /**
  * @param {{ apiKey?: string, basePath?: string, host?: string, port?: number, delayMs?: Partial<Record<'GET'|'POST'|'DELETE', number>> }} [options]
  */
@@ -119,6 +132,7 @@ export async function startRevontServer(options = {}) {
       }
       const secret = `whsec_${randomBytes(16).toString('hex')}`
       secrets.push(secret)
+      handedOutSecrets.add(secret)
       webhooks.set(webhook.id, webhook)
       return { status: 201, payload: { ...webhook, secret } }
     }
@@ -143,6 +157,7 @@ export async function startRevontServer(options = {}) {
     }
     if (fault?.status !== undefined) {
       if (fault.body !== undefined) {
+        recordSecret(fault.body)
         res.writeHead(fault.status, fault.headers ?? {})
         return res.end(fault.body)
       }

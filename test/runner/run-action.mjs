@@ -13,6 +13,9 @@ import { readRunnerLog } from './runner-log.mjs'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/** The node that runs the action: REVONT_ACTION_NODE (scripts/test-node24.mjs sets it), else this one. */
+export const actionNode = process.env.REVONT_ACTION_NODE || process.execPath
+
 /** Every run's files (RUNNER_TEMP, GITHUB_OUTPUT, ...) go below one folder, which removeRunDirs removes. */
 let runsDir
 function newRunDir() {
@@ -56,7 +59,7 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, rea
     ...inputEnv,
     ...env
   }
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'index.js')], {
+  const child = spawn(actionNode, [join(repoRoot, 'dist', 'index.js')], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -149,6 +149,29 @@ function createdBody(fields: Record<string, unknown>, secret: string, extraText 
 
 const newSecret = (tag: string) => `whsec_${tag}_${randomBytes(12).toString('hex')}`
 
+/**
+ * A replace whose POST answers with `secret` and whose DELETE of the old webhook then fails with an error
+ * that echoes `echo` (in its message and request id; `requestIdHeader` as the x-request-id header).
+ */
+function replaceThenEcho(secret: string, echo: string, requestIdHeader?: string): Promise<Result> {
+  server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
+  server.inject({
+    method: 'POST',
+    path: '/webhooks',
+    status: 201,
+    headers: { 'content-type': 'application/json' },
+    body: createdBody({ id: 'wh_new' }, secret)
+  })
+  server.inject({
+    method: 'DELETE',
+    path: '/webhooks/wh_old',
+    status: 409,
+    headers: { 'content-type': 'application/json', ...(requestIdHeader ? { 'x-request-id': requestIdHeader } : {}) },
+    body: JSON.stringify({ error: { message: `conflict ${echo}`, request_id: echo } })
+  })
+  return run({ operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': 'replace' })
+}
+
 describe('list', () => {
   it('hostile text in every field of every webhook, no url filter', async () => {
     server.seed(hostileWebhooks('https://evil.example/'))
@@ -327,23 +350,8 @@ describe('create', () => {
     ['a line feed', '\n']
   ])('a later error echoes the secret with %s inserted', async (_, gap) => {
     const secret = newSecret('echoed')
-    server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json' },
-      body: createdBody({ id: 'wh_new' }, secret)
-    })
     const broken = `${secret.slice(0, 14)}${gap}${secret.slice(14)}`
-    server.inject({
-      method: 'DELETE',
-      path: '/webhooks/wh_old',
-      status: 409,
-      headers: { 'content-type': 'application/json', 'x-request-id': `${secret.slice(0, 20)}\t${secret.slice(20)}` },
-      body: JSON.stringify({ error: { message: `conflict ${broken}`, request_id: broken } })
-    })
-    const result = await run({ operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': 'replace' })
+    const result = await replaceThenEcho(secret, broken, `${secret.slice(0, 20)}\t${secret.slice(20)}`)
     expect(result.outputs.secret).toBe(secret)
   })
 
@@ -355,42 +363,12 @@ describe('create', () => {
   ])('a secret with %s in it, echoed exactly by a later error', async (_, gap) => {
     const plain = newSecret('spaced')
     const secret = gap === ' ' ? ` ${plain} ` : `${plain.slice(0, 14)}${gap}${plain.slice(14)}`
-    server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json' },
-      body: createdBody({ id: 'wh_new' }, secret)
-    })
-    server.inject({
-      method: 'DELETE',
-      path: '/webhooks/wh_old',
-      status: 409,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: { message: `conflict ${secret}`, request_id: secret } })
-    })
-    await run({ operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': 'replace' })
+    await replaceThenEcho(secret, secret)
   })
 
   it('a later error echoes a long secret, cut where the action shortens API text', async () => {
     const secret = `whsec_long_${randomBytes(200).toString('hex')}`
-    server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json' },
-      body: createdBody({ id: 'wh_new' }, secret)
-    })
-    server.inject({
-      method: 'DELETE',
-      path: '/webhooks/wh_old',
-      status: 409,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: { message: `conflict ${secret}`, request_id: secret } })
-    })
-    const result = await run({ operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': 'replace' })
+    const result = await replaceThenEcho(secret, secret)
     expect(result.outputs.secret).toBe(secret)
   })
 

@@ -38,7 +38,13 @@ export function shortened(text: string, maxLength: number): string {
 /** For a cell of the step summary: one line, bounded, HTML-escaped; a value that is not text as JSON. */
 export function forHtml(value: unknown, maxLength: number): string {
   const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
-  const line = truncate(redact(text).replace(/\s+/g, ' ').replace(UNSAFE, escapeChar), maxLength)
+  // \s also matches U+FEFF, which is invisible: escaped below like the others, not made a space.
+  const line = truncate(
+    redact(text)
+      .replace(/[^\S\ufeff]+/g, ' ')
+      .replace(UNSAFE, escapeChar),
+    maxLength
+  )
   return line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 

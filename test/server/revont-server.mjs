@@ -18,6 +18,7 @@ import { createServer } from 'node:http'
  * @property {boolean} [malformed]      do the change, answer its status with a body that is not JSON
  * @property {number} [statusAfter]     do the change, then answer this status (a 5xx that lies)
  * @property {number} [commitAfterMs]   answer `status` (default 504) at once, and do the change this much later
+ * @property {() => void} [meanwhile]   called first: what another client does while this request is on its way
  */
 
 /** Every secret any server of this process has handed out, so that each run can be checked for leaks. */
@@ -149,6 +150,7 @@ export async function startRevontServer(options = {}) {
     const method = req.method ?? ''
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401, 'invalid API key')
     const fault = takeFault(method, path.slice(basePath.length))
+    fault?.meanwhile?.()
     if (fault?.hang) return
     if (fault?.reset === 'before') return req.socket.destroy()
     if (fault?.commitAfterMs !== undefined) {

@@ -2,7 +2,7 @@ import { errorMessage } from './error-message.js'
 import { parseInputs, readApiKey, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { mask } from './mask.js'
-import { create, deleteUnsharedWebhook } from './operations/create.js'
+import { create } from './operations/create.js'
 import { deleteOperation } from './operations/delete.js'
 import { list } from './operations/list.js'
 import { prune } from './operations/prune.js'
@@ -24,8 +24,6 @@ export async function run(): Promise<void> {
     )
     // Also after a failure half-way: what was created or deleted is still reported.
     const problems = writeOutputs(report, inputs)
-    // A secret that cannot be handed on leaves a webhook nobody can verify: it goes again.
-    if (problems.length > 0 && report.secret) problems.push(await deleteUnsharedWebhook(client, report))
     try {
       writeSummary(report)
     } catch (error) {

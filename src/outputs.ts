@@ -36,22 +36,32 @@ export function checkWritable(...variables: string[]): void {
 }
 
 /**
- * Writes each output on its own, id and secret first, so that one that fails loses no other. Returns what
- * went wrong.
+ * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
+ * webhook whose secret never reaches the next steps is one nobody can verify.
  */
+export function handOver(webhook: Webhook, secret: string): void {
+  core.setOutput('secret', secret)
+  core.setOutput('id', webhook.id)
+}
+
+/** Writes each output on its own, so that one that fails loses no other. Returns what went wrong. */
 export function writeOutputs(report: Report, inputs: Inputs): string[] {
   const problems: string[] = []
+  const failed: string[] = []
+  let firstError: unknown
   for (const [name, value] of stepOutputs(report, inputs, problems)) {
     try {
       core.setOutput(name, value)
     } catch (error) {
-      problems.push(`Could not write the step output '${name}': ${errorMessage(error)}`)
+      failed.push(name)
+      firstError ??= error
     }
   }
+  if (failed.length > 0) problems.push(`Could not write the step outputs ${failed.join(', ')}: ${errorMessage(firstError)}`)
   return problems
 }
 
-/** The step outputs, id and secret first. */
+/** The step outputs, but a created webhook's id and secret, which create hands over itself. */
 export function stepOutputs(report: Report, inputs: Inputs, problems: string[] = []): Array<[string, string]> {
   switch (report.operation) {
     case 'list':
@@ -59,8 +69,12 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
     case 'create': {
       const row = report.changes.find((change) => change.change === 'created' || change.change === 'reused')
       return [
-        ['id', row?.webhook.id ?? ''],
-        ['secret', report.secret],
+        ...(row?.change === 'created'
+          ? []
+          : ([
+              ['id', row?.webhook.id ?? ''],
+              ['secret', '']
+            ] as Array<[string, string]>)),
         ['created', String(row?.change === 'created')],
         ['webhook', row ? JSON.stringify(row.webhook) : ''],
         ['deleted-ids', JSON.stringify(deletedIds(report))]

@@ -18,8 +18,6 @@ export const SHOWN_ROWS = 100
 export class Report {
   listed: Webhook[] | undefined
   readonly changes: ChangeRow[] = []
-  /** The new webhook's signing secret, already masked by the client. */
-  secret = ''
 
   constructor(
     readonly operation: Operation,

@@ -160,7 +160,7 @@ describe('the exit', () => {
     expect(result.stdout.match(/^Deleted: wh_\d+ /gm)).toHaveLength(150)
     expect(result.commands.at(-1)).toMatchObject({
       name: 'error',
-      data: expect.stringMatching(/^Could not write the step output 'count': Missing file/)
+      data: expect.stringMatching(/^Could not write the step outputs count, deleted-ids: Missing file/)
     })
   })
 })

@@ -136,8 +136,22 @@ describe('item 2: runner files that cannot be written', () => {
       const id = sent()[2].replace('DELETE /webhooks/', '')
       expect(server.webhooks.size).toBe(0)
       expect(result.errors).toHaveLength(1)
-      expect(result.errors[0]).toMatch(/^Could not write the step output 'id': ENOSPC/)
-      expect(result.errors[0]).toContain(`the webhook ${id} this step created was deleted again`)
+      expect(result.errors[0]).toMatch(/^Could not write the new webhook's secret to the step outputs \(ENOSPC/)
+      expect(result.errors[0]).toContain(`the webhook ${id} it created was deleted again, and nothing else was changed`)
+    }
+  )
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'GITHUB_OUTPUT /dev/full with replace: the old webhook, whose secret the deploy still holds, is kept',
+    async () => {
+      server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
+      const result = await run(
+        { operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': 'replace' },
+        { GITHUB_OUTPUT: '/dev/full' }
+      )
+      expect(result.code).toBe(1)
+      expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks', expect.stringMatching(/^DELETE \/webhooks\/wh_[0-9a-f]+$/)])
+      expect(ids()).toEqual(['wh_old'])
     }
   )
 

@@ -5,7 +5,7 @@ import type { Report } from '../report.js'
 import type { RevontClient } from '../revont-client.js'
 import { hasUrl, normalizeUrl, sameEventSet, type NewWebhook, type Webhook } from '../webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
-import { checkWritable } from '../outputs.js'
+import { checkWritable, handOver } from '../outputs.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
@@ -37,8 +37,13 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     checkWritable()
     const knownIds = new Set(before.map((known) => known.id))
     const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report))
-    report.secret = created.secret
     report.record('created', created.webhook)
+    try {
+      handOver(created.webhook, created.secret)
+    } catch (error) {
+      const undone = await deleteUnshared(client, created.webhook.id, report)
+      throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
+    }
     checkCreatedAsAsked(created.webhook, webhook)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
@@ -81,14 +86,13 @@ async function deleteOrphans(client: RevontClient, asked: NewWebhook, knownIds: 
   }
 }
 
-/** After the new webhook's secret could not be written as a step output: nobody could verify its events. */
-export async function deleteUnsharedWebhook(client: RevontClient, report: Report): Promise<string> {
-  const [id] = report.idsOf('created')
+/** After the new webhook's secret could not be handed on: nobody could verify its events, so it goes. */
+async function deleteUnshared(client: RevontClient, id: string, report: Report): Promise<string> {
   try {
-    await client.deleteWebhook(id)
+    if ((await client.deleteWebhook(id)) === 'missing') return `the webhook ${id} it created is gone already`
     report.record('deleted', { id })
-    return `the webhook ${id} this step created was deleted again, since its secret could not be handed on`
+    return `so the webhook ${id} it created was deleted again, and nothing else was changed`
   } catch (error) {
-    return `deleting the webhook ${id} this step created failed too (${errorMessage(error)}): delete it by hand`
+    return `and deleting the webhook ${id} it created failed too (${errorMessage(error)}): delete it by hand`
   }
 }

@@ -50,6 +50,7 @@ describe('Throttle', () => {
   it('a 429 to a request sent before the pause began joins that pause, and may lengthen it', async () => {
     const { clock, throttle, request } = setup(1)
     await request(204)
+    await request(204)
     const [first, second] = [await throttle.acquire(), await throttle.acquire()]
     throttle.throttled(first, new TransientError('429', 1000, 429))
     throttle.release(429)
@@ -90,30 +91,41 @@ describe('Throttle', () => {
     await expect(request(429, { retryAfterMs: 61_000 })).rejects.toThrow(/longer than the 60 s this action waits$/)
   })
 
-  it('after a 429, spaces requests below the rate the API let through, and speeds up while they succeed', async () => {
+  it('after a 429, spaces requests below the rate the API let through, speeds up while they succeed, slows down at the next 429', async () => {
     const { request } = setup()
-    // 10 answers in the first second, then a 429: the rate becomes 80 % of 10 a second, then rises by 0.02 an answer.
+    const gaps = async (count: number) => {
+      const sent: number[] = []
+      for (let i = 0; i < count; i++) sent.push(await request(204, { ms: 1 }))
+      return sent.slice(1).map((at, i) => at - sent[i])
+    }
+    // 10 answers in the first second, then a 429: 80 % of 10 a second, then 0.01 more per answer.
     for (let i = 0; i < 10; i++) await request(204, { ms: 100 })
     await request(429, { ms: 0, retryAfterMs: 1000 })
-    const sent: number[] = []
-    for (let i = 0; i < 50; i++) sent.push(await request(204, { ms: 1 }))
-    const gaps = sent.slice(1).map((at, i) => at - sent[i])
-    expect(gaps[0]).toBeCloseTo(1000 / (8 + 0.02), 6)
-    expect(gaps.at(-1)).toBeCloseTo(1000 / (8 + 0.02 * 49), 6)
+    const first = await gaps(51)
+    expect(first[0]).toBeCloseTo(1000 / (8 + 0.01), 6)
+    expect(first.at(-1)).toBeCloseTo(1000 / (8 + 0.01 * 50), 6)
+    // The next 429 cuts the rate it was sending at, 8.51 a second, to 80 %.
+    await request(429, { ms: 0, retryAfterMs: 1000 })
+    const second = await gaps(2)
+    expect(second[0]).toBeCloseTo(1000 / (0.8 * 8.51 + 0.01), 6)
   })
 
-  it('lets one more request in flight per answer so far', async () => {
+  it('lets as many requests be in flight as have been answered, one at first', async () => {
     const { throttle } = setup()
     const started: number[] = []
-    const all = Array.from({ length: 4 }, (_, i) => throttle.acquire().then(() => started.push(i)))
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    const all = Array.from({ length: 5 }, (_, i) => throttle.acquire().then(() => started.push(i)))
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await settle()
     expect(started).toEqual([0])
     throttle.release(204)
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    // One answer: two in flight at most, and the first is done.
-    expect(started).toEqual([0, 1, 2])
+    await settle()
+    expect(started).toEqual([0, 1])
+    throttle.release(204)
+    await settle()
+    // Two answers, none in flight: two more.
+    expect(started).toEqual([0, 1, 2, 3])
     throttle.release(204)
     await Promise.all(all)
-    expect(started).toEqual([0, 1, 2, 3])
+    expect(started).toEqual([0, 1, 2, 3, 4])
   })
 })

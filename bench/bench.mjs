@@ -8,7 +8,10 @@
 //     recording which dist files each operation actually loads;
 //   - the action's peak RSS with 20 endpoints;
 //   - `delete` by `url` of 200 endpoints on a server that takes 20 ms per DELETE;
-//   - how many requests each operation sends on the happy path.
+//   - how many requests each operation sends on the happy path;
+//   - prune under a token-bucket rate limit per API key (issue 13): 60 endpoints at 2 requests/s, 300 at
+//     20/s, and 60 at 2/s whose 429s carry no Retry-After, with real waits.
+// `BENCH_ONLY=throttled npm run bench` runs the last alone and prints it, without writing RESULTS.md.
 // Prints a table and writes the same as markdown to bench/RESULTS.md. A missed target is reported, not
 // fatal (the machines are shared and noisy); a command that fails makes the exit code non-zero.
 import { spawn, spawnSync } from 'node:child_process'
@@ -24,6 +27,13 @@ const WARMUP = 2
 const CREATE_PAIRS = 15
 const RSS_RUNS = 7
 const TEARDOWN_RUNS = 3
+/** Each limit's bucket holds one second of requests, and is full at the first request. */
+const THROTTLED = [
+  { endpoints: 60, rate: 2, retryAfter: true },
+  { endpoints: 300, rate: 20, retryAfter: true },
+  { endpoints: 60, rate: 2, retryAfter: false }
+]
+const ONLY_THROTTLED = process.env.BENCH_ONLY === 'throttled'
 const API_KEY = 'bench-key'
 const DIST = join(repoRoot, 'dist')
 const ACTION = join(DIST, 'index.js')
@@ -48,22 +58,21 @@ if (!existsSync(ACTION)) {
 }
 
 try {
-  const curlVersion = toolVersion('curl', ['--version'])
-  const timeAvailable = spawnSync(TIME_BIN, ['-f', '%M', process.execPath, '-e', '0'], { stdio: 'ignore' }).status === 0
-
-  const listRuns = []
-  for (const count of [20, 10_000]) listRuns.push(await benchList(count, curlVersion !== undefined, count === 20))
-  const creates = await benchCreate()
-  const sizes = measureSizes()
-  const loading = await measureLoading()
-  const rss = await measureRss(timeAvailable)
-  const teardown = await measureTeardown()
-  const counts = await countRequests()
-
-  const report = render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading, rss, teardown, counts })
-  console.log(report.text)
-  writeFileSync(join(repoRoot, 'bench', 'RESULTS.md'), report.markdown)
-  console.log(`\nWrote bench/RESULTS.md`)
+  if (ONLY_THROTTLED) {
+    const targets = []
+    const section = throttledSection(await measureThrottled(), (...row) => targets.push(targetRow(...row)))
+    console.log(
+      [
+        `== ${section.title}`,
+        ...textTable(section.head, section.rows),
+        ...section.notes.map((note) => `  * ${note}`),
+        '',
+        '== targets',
+        ...textTable(['target', 'goal', 'measured', 'result'], targets)
+      ].join('\n')
+    )
+    console.log('\nBENCH_ONLY: bench/RESULTS.md left as it was')
+  } else await fullBench()
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error))
 } finally {
@@ -75,6 +84,26 @@ if (failures.length > 0) {
   console.error(`\n${failures.length} command(s) failed:`)
   for (const failure of failures) console.error(`- ${failure}`)
   process.exitCode = 1
+}
+
+async function fullBench() {
+  const curlVersion = toolVersion('curl', ['--version'])
+  const timeAvailable = spawnSync(TIME_BIN, ['-f', '%M', process.execPath, '-e', '0'], { stdio: 'ignore' }).status === 0
+
+  const listRuns = []
+  for (const count of [20, 10_000]) listRuns.push(await benchList(count, curlVersion !== undefined, count === 20))
+  const creates = await benchCreate()
+  const sizes = measureSizes()
+  const loading = await measureLoading()
+  const rss = await measureRss(timeAvailable)
+  const teardown = await measureTeardown()
+  const counts = await countRequests()
+  const throttled = await measureThrottled()
+
+  const report = render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading, rss, teardown, counts, throttled })
+  console.log(report.text)
+  writeFileSync(join(repoRoot, 'bench', 'RESULTS.md'), report.markdown)
+  console.log(`\nWrote bench/RESULTS.md`)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -424,6 +453,84 @@ async function measureTeardown() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// prune under a rate limit: real waits (no REVONT_ACTION_WAIT_SCALE)
+
+async function measureThrottled() {
+  const runs = []
+  for (const { endpoints, rate, retryAfter } of THROTTLED) {
+    const limited = await startRevontServer({ apiKey: API_KEY, rateLimit: { rate, burst: rate, retryAfter } })
+    try {
+      limited.seed(
+        Array.from({ length: endpoints }, (_, i) => ({
+          id: `wh_${i}`,
+          url: `https://pr-${i}.preview.example.com/hooks/revont`,
+          events: ['call.ended']
+        }))
+      )
+      const dir = mkdtempSync(join(work, 'throttled-'))
+      writeFileSync(join(dir, 'output'), '')
+      writeFileSync(join(dir, 'summary'), '')
+      const inputs = { operation: 'prune', url: 'https://pr-*.preview.example.com/*', 'api-url': limited.url, 'api-key': API_KEY }
+      const env = actionEnv(inputs, dir)
+      const result = await timed(process.execPath, [ACTION], env)
+      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      rmSync(dir, { recursive: true, force: true })
+      const what = `prune of ${endpoints} at ${rate}/s${retryAfter ? '' : ' without Retry-After'}`
+      if (result.code !== 0 || outputs.count !== String(endpoints) || limited.webhooks.size !== 0) {
+        failures.push(
+          `${what}: exit code ${result.code}, count ${outputs.count}, ${limited.webhooks.size} left: ${result.stdout.trim().slice(-300)}`
+        )
+      }
+      // The GET and every DELETE, less the full bucket at the start, at the limit's rate.
+      const idealMs = ((endpoints + 1 - rate) / rate) * 1000
+      runs.push({
+        what,
+        ms: result.ms,
+        idealMs,
+        left: limited.webhooks.size,
+        requests: limited.requests.length,
+        throttled: limited.throttles.length,
+        maxInFlight: limited.maxInFlight
+      })
+    } finally {
+      await limited.close()
+    }
+  }
+  return runs
+}
+
+function throttledSection(runs, target) {
+  for (const run of runs) {
+    target(`${run.what}: nothing left`, '0 left', String(run.left), run.left === 0)
+    target(`${run.what}: time ÷ time the limit allows`, '≤ 1.5×', `${fmt(run.ms / run.idealMs, 2)}×`, run.ms / run.idealMs <= 1.5)
+    target(
+      `${run.what}: requests answered 429`,
+      '≤ 10 %',
+      `${fmt((run.throttled / run.requests) * 100, 1)} %`,
+      run.throttled / run.requests <= 0.1
+    )
+  }
+  return {
+    title: 'prune under a rate limit: a token bucket per API key, one second of requests deep, real waits',
+    head: ['scenario', 'wall ms', 'ideal ms', 'ratio', 'requests', 'answered 429', '429 share', 'server maxInFlight'],
+    rows: runs.map((run) => [
+      run.what,
+      fmt(run.ms),
+      fmt(run.idealMs),
+      `${fmt(run.ms / run.idealMs, 2)}×`,
+      String(run.requests),
+      String(run.throttled),
+      `${fmt((run.throttled / run.requests) * 100, 1)} %`,
+      String(run.maxInFlight)
+    ]),
+    notes: [
+      'ideal: (1 GET + N DELETEs − the bucket full at the start) ÷ rate; wall time is the whole process, start-up included.',
+      'The server answers 429 when the bucket is empty, with Retry-After in whole seconds until the next token (at least 1), or with none.'
+    ]
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // requests per operation on the happy path
 
 function happyPathOperations() {
@@ -467,10 +574,13 @@ async function countRequests() {
 // ---------------------------------------------------------------------------------------------------
 // report
 
-function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading, rss, teardown, counts }) {
+function targetRow(what, goal, measured, pass) {
+  return [what, goal, measured, pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS']
+}
+
+function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading, rss, teardown, counts, throttled }) {
   const targets = []
-  const target = (what, goal, measured, pass) =>
-    targets.push([what, goal, measured, pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS'])
+  const target = (...row) => targets.push(targetRow(...row))
   const sections = []
 
   // list timing
@@ -634,7 +744,14 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
     notes: ['create: new url, if-exists=create, no description (so the default from the workflow context is used).']
   })
 
-  sections.unshift({ title: 'targets (issue 5)', head: ['target', 'goal', 'measured', 'result'], rows: targets, notes: [] })
+  sections.push(throttledSection(throttled, target))
+
+  sections.unshift({
+    title: 'targets (issues 5 and 13)',
+    head: ['target', 'goal', 'measured', 'result'],
+    rows: targets,
+    notes: []
+  })
 
   const date = new Date().toISOString()
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${process.platform} ${process.arch}`

@@ -17,6 +17,11 @@ const MAX_OUTPUT_BYTES = 1_000_000
  * 7 cells, and escaping makes a cell of 200 characters at most 1,203 bytes: about 850 KB at the very most.
  */
 const SUMMARY_MAX_CELL = 200
+/**
+ * Failures are listed apart, each with its reason, up to this many bytes: hundreds fit, and with the
+ * table's 850 KB the summary stays below 1 MiB.
+ */
+const SUMMARY_FAILURES_BYTES = 150_000
 const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
 
 /**
@@ -137,10 +142,29 @@ export function writeSummary(report: Report): void {
     parts.push(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`)
     parts.push(...table(report.listed.map((webhook) => ({ change: 'listed', webhook }))))
   }
-  if (report.changes.length > 0) parts.push(...table(report.changes))
-  else if (report.operation !== 'list') parts.push('<p>Nothing to change.</p>')
+  const changes = report.changes.filter((row) => row.change !== 'failed')
+  const failures = report.changes.filter((row) => row.change === 'failed')
+  if (changes.length > 0) parts.push(...table(changes))
+  else if (report.operation !== 'list' && failures.length === 0) parts.push('<p>Nothing to change.</p>')
+  if (failures.length > 0) parts.push(failureList(failures))
   // Written at once: an async write would start libuv's thread pool for this one file.
   appendFileSync(process.env.GITHUB_STEP_SUMMARY, parts.join(EOL) + EOL)
+}
+
+/** Each failure with its reason, as far as SUMMARY_FAILURES_BYTES allows. */
+function failureList(rows: ChangeRow[]): string {
+  let items = ''
+  let bytes = 0
+  let shown = 0
+  for (const { webhook, reason } of rows) {
+    const item = `<li><code>${forHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${forHtml(webhook.url, SUMMARY_MAX_CELL)}: ${forHtml(reason, SUMMARY_MAX_CELL)}</li>`
+    bytes += Buffer.byteLength(item)
+    if (bytes > SUMMARY_FAILURES_BYTES) break
+    items += item
+    shown++
+  }
+  const more = rows.length > shown ? `<p>… and ${rows.length - shown} more, not shown here.</p>` : ''
+  return `<p>${rows.length} failed:</p><ul>${items}</ul>${more}`
 }
 
 /** The table, and a line that says how many rows it leaves out. */

@@ -4,12 +4,14 @@ import type { Operation } from './inputs.js'
 import * as log from './log.js'
 import type { Webhook } from './webhook.js'
 
-type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete'
+type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete' | 'failed'
 
 export interface ChangeRow {
   change: Change
   /** A webhook deleted by id alone is known only by its id. */
   webhook: Partial<Webhook>
+  /** Why it failed, for a 'failed' row. */
+  reason?: string
 }
 
 /** How many webhooks the log lists, and the summary's tables show: the rest are counted. */
@@ -32,10 +34,11 @@ export class Report {
     log.info(...lines)
   }
 
-  record(change: Change, webhook: ChangeRow['webhook']): void {
-    this.changes.push({ change, webhook })
+  record(change: Change, webhook: ChangeRow['webhook'], reason?: string): void {
+    this.changes.push(reason === undefined ? { change, webhook } : { change, webhook, reason })
     const verb = change.charAt(0).toUpperCase() + change.slice(1)
-    log.info(`${verb}: ${describe(webhook)}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
+    const why = reason === undefined ? '' : `: ${reason}`
+    log.info(`${verb}: ${describe(webhook)}${why}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
   }
 
   idsOf(...changes: Change[]): string[] {

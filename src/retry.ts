@@ -54,17 +54,24 @@ export function backoffMs(policy: RetryPolicy, retry: number): number {
 
 type NextAttempt = { waitMs: number } | { error: unknown }
 
-/** After a failed attempt: how long to wait before the next one, or the error to fail with. */
+/** The error to fail with when the API asks to wait longer than this action does; else undefined. */
+export function retryAfterTooLong(error: TransientError): Error | undefined {
+  if (error.retryAfterMs === undefined || error.retryAfterMs <= MAX_RETRY_AFTER_MS) return undefined
+  const asked = Math.ceil(error.retryAfterMs / 1000)
+  return new Error(
+    `${error.message}; the API asked to retry after ${asked} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this action waits`
+  )
+}
+
+/**
+ * After a failed attempt: how long to wait before the next one, or the error to fail with. A 429 comes
+ * here only as a final error: the client's Throttle handles 429s for the whole run, without using up a
+ * request's retries.
+ */
 export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number): NextAttempt {
   if (!(error instanceof TransientError)) return { error }
-  if (error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_MS) {
-    const asked = Math.ceil(error.retryAfterMs / 1000)
-    return {
-      error: new Error(
-        `${error.message}; the API asked to retry after ${asked} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this action waits`
-      )
-    }
-  }
+  const tooLong = retryAfterTooLong(error)
+  if (tooLong) return { error: tooLong }
   if (retry >= policy.maxRetries) {
     return { error: policy.maxRetries > 0 ? new Error(`${error.message} (gave up after ${retry + 1} attempts)`) : error }
   }

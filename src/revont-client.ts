@@ -16,6 +16,7 @@ import {
   type RetryPolicy
 } from './retry.js'
 import * as log from './log.js'
+import { Throttle } from './throttle.js'
 import { ACTION_NAME, ACTION_VERSION } from './version.js'
 import { toWebhook, type NewWebhook, type Webhook } from './webhook.js'
 
@@ -38,10 +39,14 @@ interface CreatedWebhook {
 type Method = 'GET' | 'POST' | 'DELETE'
 
 export class RevontClient {
+  private readonly throttle: Throttle
+
   constructor(
     private readonly connection: Connection,
     private readonly policy: RetryPolicy
-  ) {}
+  ) {
+    this.throttle = new Throttle(policy)
+  }
 
   async listWebhooks(): Promise<Webhook[]> {
     const answer = await withRetries(this.policy, () => this.request('GET', '/webhooks'))
@@ -112,9 +117,29 @@ export class RevontClient {
     })
   }
 
-  /** One attempt; resolves with the body parsed (undefined when empty). */
+  /**
+   * One attempt, repeated after each 429 as long as the run's Throttle allows; resolves with the body
+   * parsed (undefined when empty).
+   */
   private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
     const where = `${method} ${path}`
+    for (;;) {
+      // Every request of the run starts here, and only here.
+      const ticket = await this.throttle.acquire()
+      let response: HttpResponse | undefined
+      try {
+        response = await this.sendOnce(where, method, path, body)
+        return this.read(where, response)
+      } catch (error) {
+        if (response?.status !== 429) throw error
+        this.throttle.throttled(ticket, error as TransientError)
+      } finally {
+        this.throttle.release(response?.status)
+      }
+    }
+  }
+
+  private async sendOnce(where: string, method: Method, path: string, body: unknown): Promise<HttpResponse> {
     let response: HttpResponse
     const started = Date.now()
     try {
@@ -138,8 +163,13 @@ export class RevontClient {
       log.debug(`${message} after ${Date.now() - started} ms`)
       throw new TransientError(message)
     }
+    log.debug(`${where}: ${statusLine(response.status)}, ${response.bytes} bytes in ${Date.now() - started} ms`)
+    return response
+  }
+
+  /** The answer's body, or the error it means. */
+  private read(where: string, response: HttpResponse): unknown {
     const { status } = response
-    log.debug(`${where}: ${statusLine(status)}, ${response.bytes} bytes in ${Date.now() - started} ms`)
     const parsed = parseJson(response.body)
     if (status >= 200 && status < 300) {
       // A success whose body cannot be read is a lost answer, as if the connection had dropped.

@@ -1,3 +1,4 @@
+import { shortened } from '../inert-text.js'
 import { errorMessage } from '../error-message.js'
 import type { DeleteInputs } from '../inputs.js'
 import * as log from '../log.js'
@@ -7,6 +8,9 @@ import { hasUrl, type Webhook } from '../webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
 const DELETES_IN_FLIGHT = 8
+/** The error shows the first few failures in FAILURES_LENGTH characters together: under 2,000 in all. */
+const SHOWN_FAILURES = 10
+const FAILURES_LENGTH = 1800
 
 export async function deleteOperation(client: RevontClient, inputs: DeleteInputs, report: Report): Promise<void> {
   const { target } = inputs
@@ -31,26 +35,36 @@ function whenMissing(inputs: DeleteInputs, what: string): void {
 
 /**
  * Deletes each webhook, a few at a time, or records what would be deleted in a dry run. One failure
- * does not stop the others; the step fails afterwards naming every one that failed.
+ * does not stop the others; the step fails afterwards with the count and the first few, and the
+ * report (so the step summary) has every one.
  */
 export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], report: Report): Promise<void> {
   if (report.dryRun) {
     for (const webhook of webhooks) report.record('would delete', webhook)
     return
   }
-  const failures: string[] = []
+  let failures = 0
+  const shown: string[] = []
   const queue = [...webhooks]
   const worker = async (): Promise<void> => {
     for (let webhook = queue.shift(); webhook; webhook = queue.shift()) {
       try {
         report.record((await client.deleteWebhook(webhook.id)) === 'deleted' ? 'deleted' : 'already gone', webhook)
       } catch (error) {
-        failures.push(errorMessage(error))
+        failures++
+        const reason = errorMessage(error)
+        report.record('failed', webhook, reason)
+        if (shown.length < SHOWN_FAILURES) shown.push(reason)
       }
     }
   }
   await Promise.all(Array.from({ length: Math.min(DELETES_IN_FLIGHT, webhooks.length) }, worker))
-  if (failures.length > 0) {
-    throw new Error(`${failures.length} of ${webhooks.length} deletes failed: ${failures.join('; ')}`)
+  if (failures > 0) {
+    // Each shown failure gets its share of the length, less the room for '; ' and '…'.
+    const each = Math.floor(FAILURES_LENGTH / shown.length) - 3
+    const more = failures > shown.length ? `; and ${failures - shown.length} more: see the step summary` : ''
+    throw new Error(
+      `${failures} of ${webhooks.length} deletes failed: ${shown.map((reason) => shortened(reason, each)).join('; ')}${more}`
+    )
   }
 }

@@ -35,7 +35,14 @@ function recordSecret(body) {
 }
 
 /**
- * @param {{ apiKey?: string, basePath?: string, host?: string, port?: number, delayMs?: Partial<Record<'GET'|'POST'|'DELETE', number>> }} [options]
+ * @typedef {object} RateLimit  A token bucket per API key, as APIs limit each key's requests.
+ * @property {number} rate              tokens added per second
+ * @property {number} burst             the bucket's size (full at the key's first request)
+ * @property {boolean} [retryAfter]     send Retry-After (whole seconds until the next token) with the 429 (default true)
+ */
+
+/**
+ * @param {{ apiKey?: string, basePath?: string, host?: string, port?: number, delayMs?: Partial<Record<'GET'|'POST'|'DELETE', number>>, rateLimit?: RateLimit }} [options]
  */
 export async function startRevontServer(options = {}) {
   const apiKey = options.apiKey ?? 'test-key'
@@ -43,8 +50,15 @@ export async function startRevontServer(options = {}) {
   const delayMs = options.delayMs ?? {}
   /** @type {Map<string, any>} */
   const webhooks = new Map()
-  /** @type {Array<{method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: string}>} */
+  /** @type {Array<{method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: string, arrivedAt: number}>} */
   const requests = []
+  /** @type {RateLimit | undefined} */
+  let rateLimit = options.rateLimit
+  /** @type {Map<string, {tokens: number, at: number}>} */
+  const buckets = new Map()
+  /** Each 429 of the rate limit: when it was sent (Date.now()) and the Retry-After it carried, in seconds. */
+  /** @type {Array<{at: number, retryAfter: number | undefined}>} */
+  const throttles = []
   /** @type {Fault[]} */
   const faults = []
   /** every secret handed out, so tests can check none leaked */
@@ -54,12 +68,13 @@ export async function startRevontServer(options = {}) {
   let maxInFlight = 0
 
   const server = createServer((req, res) => {
+    const arrivedAt = Date.now()
     const chunks = []
     req.on('data', (chunk) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
       const path = (req.url ?? '').split('?')[0]
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+      requests.push({ method: req.method ?? '', path, headers: req.headers, body, arrivedAt })
       inFlight++
       maxInFlight = Math.max(maxInFlight, inFlight)
       res.on('close', () => inFlight--)
@@ -146,9 +161,28 @@ export async function startRevontServer(options = {}) {
     return { status: 404, message: `no route for ${method} ${path}` }
   }
 
+  /** Takes a token from the key's bucket; false when it is empty and a 429 was sent. */
+  function withinLimit(key, res) {
+    if (!rateLimit) return true
+    const now = Date.now()
+    const bucket = buckets.get(key) ?? { tokens: rateLimit.burst, at: now }
+    bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit.rate)
+    bucket.at = now
+    buckets.set(key, bucket)
+    if (bucket.tokens >= 1) {
+      bucket.tokens--
+      return true
+    }
+    const retryAfter = rateLimit.retryAfter === false ? undefined : Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit.rate))
+    throttles.push({ at: now, retryAfter })
+    error(res, 429, 'rate limit exceeded', retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) })
+    return false
+  }
+
   function handle(req, res, path, body) {
     const method = req.method ?? ''
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401, 'invalid API key')
+    if (!withinLimit(req.headers.authorization, res)) return
     const fault = takeFault(method, path.slice(basePath.length))
     fault?.meanwhile?.()
     if (fault?.hang) return
@@ -204,6 +238,12 @@ export async function startRevontServer(options = {}) {
     get maxInFlight() {
       return maxInFlight
     },
+    throttles,
+    /** @param {RateLimit | undefined} limit  from now on, for every key (each starts with a full bucket) */
+    setRateLimit(limit) {
+      rateLimit = limit
+      buckets.clear()
+    },
     /** Adds webhooks as if created earlier; returns them. */
     seed(list) {
       for (const webhook of list) {
@@ -216,6 +256,8 @@ export async function startRevontServer(options = {}) {
       requests.length = 0
       faults.length = 0
       maxInFlight = 0
+      throttles.length = 0
+      buckets.clear()
     },
     close() {
       for (const socket of sockets) socket.destroy()

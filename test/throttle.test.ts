@@ -1,0 +1,131 @@
+// The limiter on its own, with a clock that only moves when it sleeps.
+import { describe, expect, it } from 'vitest'
+import { TransientError, type RetryPolicy } from '../src/retry.js'
+import { Throttle } from '../src/throttle.js'
+
+function setup(maxRetries = 3) {
+  const clock = { now: 1_000_000 }
+  const sleeps: number[] = []
+  const policy: RetryPolicy = {
+    maxRetries,
+    waitScale: 1,
+    random: () => 0.5,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      clock.now += ms
+      return Promise.resolve()
+    }
+  }
+  const throttle = new Throttle(policy, () => clock.now)
+  /** One request: acquire, then an answer of `status` `ms` later; the time it was sent. */
+  async function request(status: number, { ms = 10, retryAfterMs }: { ms?: number; retryAfterMs?: number } = {}) {
+    const ticket = await throttle.acquire()
+    const sentAt = clock.now
+    clock.now += ms
+    try {
+      if (status === 429) throttle.throttled(ticket, new TransientError('DELETE /webhooks/wh_1 failed: 429', retryAfterMs, 429))
+    } finally {
+      throttle.release(status)
+    }
+    return sentAt
+  }
+  return { clock, sleeps, throttle, request }
+}
+
+describe('Throttle', () => {
+  it('never waits while the API does not throttle', async () => {
+    const { sleeps, request } = setup()
+    for (let i = 0; i < 20; i++) await request(i % 2 ? 200 : 404)
+    expect(sleeps).toEqual([])
+  })
+
+  it('after a 429, no request starts before its Retry-After', async () => {
+    const { clock, request } = setup()
+    await request(204)
+    await request(429, { retryAfterMs: 2000 })
+    const throttledAt = clock.now
+    expect(await request(204)).toBeGreaterThanOrEqual(throttledAt + 2000)
+  })
+
+  it('a 429 to a request sent before the pause began joins that pause, and may lengthen it', async () => {
+    const { clock, throttle, request } = setup(1)
+    await request(204)
+    await request(204)
+    const [first, second] = [await throttle.acquire(), await throttle.acquire()]
+    throttle.throttled(first, new TransientError('429', 1000, 429))
+    throttle.release(429)
+    // With max-retries 1 a second round would give up: this one is part of the first.
+    throttle.throttled(second, new TransientError('429', 3000, 429))
+    throttle.release(429)
+    const throttledAt = clock.now
+    expect(await request(204)).toBe(throttledAt + 3000)
+  })
+
+  it('without Retry-After, backs off exponentially while no request gets an answer', async () => {
+    const { sleeps, request } = setup(5)
+    for (let i = 0; i < 4; i++) await request(429)
+    await request(204)
+    // random() is 0.5: three quarters of 1, 2, 4 and 8 s.
+    expect(sleeps).toEqual([750, 1500, 3000, 6000])
+  })
+
+  it('gives up after max-retries throttled rounds in a row without an answer, and an answer resets the count', async () => {
+    const { request } = setup(2)
+    await request(429)
+    await request(429)
+    await request(204)
+    await request(429)
+    await request(429)
+    await expect(request(429)).rejects.toThrow(
+      'DELETE /webhooks/wh_1 failed: 429 (gave up: throttled 3 times in a row with no request of this run answered; max-retries is 2)'
+    )
+  })
+
+  it('with max-retries 0, the first 429 is final', async () => {
+    const { request } = setup(0)
+    await expect(request(429)).rejects.toThrow(/^DELETE \/webhooks\/wh_1 failed: 429$/)
+  })
+
+  it('refuses a Retry-After longer than 60 s', async () => {
+    const { request } = setup()
+    await expect(request(429, { retryAfterMs: 61_000 })).rejects.toThrow(/longer than the 60 s this action waits$/)
+  })
+
+  it('after a 429, spaces requests below the rate the API let through, speeds up while they succeed, slows down at the next 429', async () => {
+    const { request } = setup()
+    const gaps = async (count: number) => {
+      const sent: number[] = []
+      for (let i = 0; i < count; i++) sent.push(await request(204, { ms: 1 }))
+      return sent.slice(1).map((at, i) => at - sent[i])
+    }
+    // 10 answers in the first second, then a 429: 80 % of 10 a second, then 0.01 more per answer.
+    for (let i = 0; i < 10; i++) await request(204, { ms: 100 })
+    await request(429, { ms: 0, retryAfterMs: 1000 })
+    const first = await gaps(51)
+    expect(first[0]).toBeCloseTo(1000 / (8 + 0.01), 6)
+    expect(first.at(-1)).toBeCloseTo(1000 / (8 + 0.01 * 50), 6)
+    // The next 429 cuts the rate it was sending at, 8.51 a second, to 80 %.
+    await request(429, { ms: 0, retryAfterMs: 1000 })
+    const second = await gaps(2)
+    expect(second[0]).toBeCloseTo(1000 / (0.8 * 8.51 + 0.01), 6)
+  })
+
+  it('lets as many requests be in flight as have been answered, one at first', async () => {
+    const { throttle } = setup()
+    const started: number[] = []
+    const all = Array.from({ length: 5 }, (_, i) => throttle.acquire().then(() => started.push(i)))
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await settle()
+    expect(started).toEqual([0])
+    throttle.release(204)
+    await settle()
+    expect(started).toEqual([0, 1])
+    throttle.release(204)
+    await settle()
+    // Two answers, none in flight: two more.
+    expect(started).toEqual([0, 1, 2, 3])
+    throttle.release(204)
+    await Promise.all(all)
+    expect(started).toEqual([0, 1, 2, 3, 4])
+  })
+})

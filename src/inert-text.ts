@@ -1,19 +1,24 @@
 // Text the action did not write itself (API fields, headers, error bodies, inputs), made inert for where
 // it goes. Every known secret is redacted first, before anything is escaped, collapsed or shortened,
-// since the runner's masks match only the exact text.
+// since the runner's masks match only the exact text; and again after, since a collapsed run of
+// whitespace or an escape can join two pieces of a secret, each too short to redact, into one that is not.
 import { redact } from './mask.js'
 
 /**
- * Characters the runner or a reader could be fooled by: C0 and C1 controls (line ends among them, the
- * runner ends a line at \n or \r), U+2028/U+2029, and invisible or bidi formatting characters, which
- * make an id or URL read as another.
+ * Characters the runner or a reader could be fooled by: controls (C0 and C1, line ends among them: the
+ * runner ends a line at \n or \r), U+2028/U+2029, lone surrogates, and format and default-ignorable
+ * characters (invisible, bidi, tags, variation selectors), which make an id or URL read as another.
  */
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/gu
 /** A log line longer than this is cut (after redaction): a hostile 600 KB URL need not fill the log. */
 const MAX_LINE = 4000
 
+/** `\uXXXX` for each UTF-16 unit, as JSON writes it. */
 function escapeChar(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  return char
+    .split('')
+    .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('')
 }
 
 /**
@@ -22,16 +27,18 @@ function escapeChar(char: string): string {
  */
 export function inert(text: string): string {
   const line = truncate(redact(text).replace(UNSAFE, escapeChar), MAX_LINE)
-  return line.replace(/##\[/g, '##\\u005b').replace(/^(\s*):/, '$1\\u003a')
+  return redact(line.replace(/##\[/g, '##\\u005b').replace(/^(\s*):/, '$1\\u003a'))
 }
 
 /** API text inside a longer message: secrets redacted, then one line with single spaces, bounded. */
 export function shortened(text: string, maxLength: number): string {
-  return truncate(
-    redact(text)
-      .replace(UNSAFE, ' ')
-      .replace(/\s{2,}/g, ' '),
-    maxLength
+  return redact(
+    truncate(
+      redact(text)
+        .replace(UNSAFE, ' ')
+        .replace(/\s{2,}/g, ' '),
+      maxLength
+    )
   )
 }
 
@@ -45,7 +52,7 @@ export function forHtml(value: unknown, maxLength: number): string {
       .replace(UNSAFE, escapeChar),
     maxLength
   )
-  return line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
+  return redact(line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`))
 }
 
 function truncate(text: string, maxLength: number): string {

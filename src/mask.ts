@@ -1,6 +1,7 @@
 // Secrets: masked in the runner's log, and redacted from every text the action prints. The runner's mask
 // matches only the exact text, so a secret that reaches a line in any other form (cut short, its
-// whitespace changed, escaped) must be gone before that happens: redact() runs before every such change.
+// whitespace changed, escaped) must be gone before that happens: redact() runs before every such change
+// (and again after it, in inert-text.ts).
 import * as core from '@actions/core'
 
 /** Shorter lines are not masked alone: masking "d" would blank every d in the rest of the job's log. */
@@ -8,9 +9,14 @@ const MIN_MASKED_LINE = 4
 /** A run this long shared with a secret is redacted wherever it stands: a piece of a secret is a leak too. */
 const FRAGMENT = 8
 
-/** Every form of every secret seen in the run, longest first. */
-const known: string[] = []
-const fragments = new Set<string>()
+/** Every form of every secret seen in the run. */
+const known = new Set<string>()
+/**
+ * What redact() hides, by length: each form shorter than FRAGMENT as it is, and every FRAGMENT-long run of
+ * a longer one, which covers the whole form wherever it stands. Looked up window by window, so redacting
+ * takes time linear in the text's length however many lines a hostile secret has.
+ */
+const hiddenRuns = new Map<number, Set<string>>()
 
 /**
  * Masks a value in the runner's log as it is, trimmed (as later steps may use it), and line by line: the
@@ -24,31 +30,28 @@ export function mask(value: string): void {
     ...(lines.length > 1 ? lines.filter((line) => line.length >= MIN_MASKED_LINE) : [])
   ])
   for (const form of forms) {
-    if (!form || known.includes(form)) continue
+    if (!form || known.has(form)) continue
     core.setSecret(form)
-    known.push(form)
-    for (let i = 0; i + FRAGMENT <= form.length; i++) fragments.add(form.slice(i, i + FRAGMENT))
+    known.add(form)
+    const length = Math.min(form.length, FRAGMENT)
+    let runs = hiddenRuns.get(length)
+    if (!runs) hiddenRuns.set(length, (runs = new Set()))
+    for (let i = 0; i + length <= form.length; i++) runs.add(form.slice(i, i + length))
   }
-  known.sort((a, b) => b.length - a.length)
 }
 
 /** The text with every known secret, and every run of FRAGMENT or more characters of one, replaced by ***. */
 export function redact(text: string): string {
-  let result = text
-  for (const secret of known) if (result.includes(secret)) result = result.split(secret).join('***')
-  if (fragments.size === 0 || result.length < FRAGMENT) return result
-  const hidden = new Uint8Array(result.length)
-  let found = false
-  for (let i = 0; i + FRAGMENT <= result.length; i++) {
-    if (fragments.has(result.slice(i, i + FRAGMENT))) {
-      hidden.fill(1, i, i + FRAGMENT)
-      found = true
+  let hidden: Uint8Array | undefined
+  for (const [length, runs] of hiddenRuns) {
+    for (let i = 0; i + length <= text.length; i++) {
+      if (runs.has(text.slice(i, i + length))) (hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
     }
   }
-  if (!found) return result
+  if (!hidden) return text
   let shown = ''
-  for (let i = 0; i < result.length; i++) {
-    if (!hidden[i]) shown += result[i]
+  for (let i = 0; i < text.length; i++) {
+    if (!hidden[i]) shown += text[i]
     else if (!hidden[i - 1]) shown += '***'
   }
   return shown

@@ -7,6 +7,7 @@ import { errorMessage } from './error-message.js'
 import { forHtml } from './inert-text.js'
 import type { Inputs } from './inputs.js'
 import * as log from './log.js'
+import { redact } from './mask.js'
 import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 import type { Webhook } from './webhook.js'
 
@@ -81,7 +82,11 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
               ['secret', '']
             ] as Array<[string, string]>)),
         ['created', String(row?.change === 'created')],
-        ['webhook', row ? JSON.stringify(row.webhook) : ''],
+        // An answer may echo the secret in a field: the output shows no more of it than the log does.
+        [
+          'webhook',
+          row ? JSON.stringify(row.webhook, (_, value: unknown) => (typeof value === 'string' ? redact(value) : value)) : ''
+        ],
         ['deleted-ids', JSON.stringify(deletedIds(report))]
       ]
     }

@@ -2,7 +2,7 @@
 // it goes. Every known secret is redacted first, before anything is escaped, collapsed or shortened,
 // since the runner's masks match only the exact text; and again after, since a collapsed run of
 // whitespace or an escape can join two pieces of a secret, each too short to redact, into one that is not.
-import { redact } from './mask.js'
+import { redact, redactedStart } from './mask.js'
 
 /**
  * Characters the runner or a reader could be fooled by: controls (C0 and C1, line ends among them: the
@@ -10,7 +10,7 @@ import { redact } from './mask.js'
  * characters (invisible, bidi, tags, variation selectors), which make an id or URL read as another.
  */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/gu
-/** A log line longer than this is cut (after redaction): a hostile 600 KB URL need not fill the log. */
+/** A log line longer than this is cut: a hostile 600 KB URL need not fill the log. */
 const MAX_LINE = 4000
 
 /** `\uXXXX` for each UTF-16 unit, as JSON writes it. */
@@ -26,35 +26,24 @@ function escapeChar(char: string): string {
  * command syntax left for the runner to read: `::` at the start of a line, `##[` anywhere in it.
  */
 export function inert(text: string): string {
-  const line = truncate(redact(text).replace(UNSAFE, escapeChar), MAX_LINE)
+  const line = redactedStart(text, MAX_LINE).replace(UNSAFE, escapeChar)
   return redact(line.replace(/##\[/g, '##\\u005b').replace(/^(\s*):/, '$1\\u003a'))
 }
 
 /** API text inside a longer message: secrets redacted, then one line with single spaces, bounded. */
 export function shortened(text: string, maxLength: number): string {
   return redact(
-    truncate(
-      redact(text)
-        .replace(UNSAFE, ' ')
-        .replace(/\s{2,}/g, ' '),
-      maxLength
-    )
+    redactedStart(text, maxLength)
+      .replace(UNSAFE, ' ')
+      .replace(/\s{2,}/g, ' ')
   )
 }
 
-/** For a cell of the step summary: one line, bounded, HTML-escaped; a value that is not text as JSON. */
-export function forHtml(value: unknown, maxLength: number): string {
-  const text = value == null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+/** For a cell of the step summary: one line, bounded, HTML-escaped. */
+export function forHtml(text: string | undefined, maxLength: number): string {
   // \s also matches U+FEFF, which is invisible: escaped below like the others, not made a space.
-  const line = truncate(
-    redact(text)
-      .replace(/[^\S\ufeff]+/g, ' ')
-      .replace(UNSAFE, escapeChar),
-    maxLength
-  )
+  const line = redactedStart(text ?? '', maxLength)
+    .replace(/[^\S\ufeff]+/g, ' ')
+    .replace(UNSAFE, escapeChar)
   return redact(line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`))
-}
-
-function truncate(text: string, maxLength: number): string {
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
 }

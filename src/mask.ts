@@ -11,6 +11,7 @@ const FRAGMENT = 8
 
 /** Every form of every secret seen in the run. */
 const known = new Set<string>()
+let longest = 0
 /**
  * What redact() hides, by length: each form shorter than FRAGMENT as it is, and every FRAGMENT-long run of
  * a longer one, which covers the whole form wherever it stands. Looked up window by window, so redacting
@@ -33,11 +34,23 @@ export function mask(value: string): void {
     if (!form || known.has(form)) continue
     core.setSecret(form)
     known.add(form)
+    longest = Math.max(longest, form.length)
     const length = Math.min(form.length, FRAGMENT)
     let runs = hiddenRuns.get(length)
     if (!runs) hiddenRuns.set(length, (runs = new Set()))
     for (let i = 0; i + length <= form.length; i++) runs.add(form.slice(i, i + length))
   }
+}
+
+/**
+ * At most the first `maxLength` characters of the text, redacted (then `…` if any was left out). Only as
+ * much is read as a secret that starts before the cut could reach, so a hostile 600 KB text costs no more
+ * than a short one.
+ */
+export function redactedStart(text: string, maxLength: number): string {
+  const read = text.slice(0, maxLength + longest)
+  const shown = redact(read)
+  return shown.length > maxLength || read.length < text.length ? `${shown.slice(0, maxLength)}…` : shown
 }
 
 /** The text with every known secret, and every run of FRAGMENT or more characters of one, replaced by ***. */

@@ -18,6 +18,8 @@ let longest = 0
  * takes time linear in the text's length however many lines a hostile secret has.
  */
 const hiddenRuns = new Map<number, Set<string>>()
+/** The first two UTF-16 units of every hidden run of two or more: most places in a text start none. */
+const runStarts = new Set<number>()
 
 /**
  * Masks a value in the runner's log as it is, trimmed (as later steps may use it), and line by line: the
@@ -38,7 +40,10 @@ export function mask(value: string): void {
     const length = Math.min(form.length, FRAGMENT)
     let runs = hiddenRuns.get(length)
     if (!runs) hiddenRuns.set(length, (runs = new Set()))
-    for (let i = 0; i + length <= form.length; i++) runs.add(form.slice(i, i + length))
+    for (let i = 0; i + length <= form.length; i++) {
+      runs.add(form.slice(i, i + length))
+      if (length > 1) runStarts.add(pairAt(form, i))
+    }
   }
 }
 
@@ -58,7 +63,8 @@ export function redact(text: string): string {
   let hidden: Uint8Array | undefined
   for (const [length, runs] of hiddenRuns) {
     for (let i = 0; i + length <= text.length; i++) {
-      if (runs.has(text.slice(i, i + length))) (hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
+      if ((length > 1 && !runStarts.has(pairAt(text, i))) || !runs.has(text.slice(i, i + length))) continue
+      ;(hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
     }
   }
   if (!hidden) return text
@@ -68,4 +74,9 @@ export function redact(text: string): string {
     else if (!hidden[i - 1]) shown += '***'
   }
   return shown
+}
+
+/** The UTF-16 units at i and i + 1 as one number. */
+function pairAt(text: string, i: number): number {
+  return text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1)
 }

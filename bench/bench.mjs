@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startRevontServer } from '../test/server/revont-server.mjs'
-import { actionInputs, parseOutputFile, repoRoot, runAction } from '../test/runner/run-action.mjs'
+import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/runner/run-action.mjs'
 
 const PAIRS = positiveInt(process.env.BENCH_PAIRS, 40)
 const WARMUP = 2
@@ -99,6 +99,7 @@ function actionEnv(inputs, dir) {
     HOME: process.env.HOME ?? dir,
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     RUNNER_TEMP: dir
   }
@@ -124,10 +125,11 @@ function listCommands(count, withCurl, withBareNode) {
         const dir = actionDir
         writeFileSync(join(dir, 'output'), '')
         writeFileSync(join(dir, 'summary'), '')
+        writeFileSync(join(dir, 'state'), '')
         return actionEnv({ operation: 'list', 'api-url': server.url, 'api-key': API_KEY }, dir)
       },
       check: (result, env) => {
-        const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+        const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
         if (outputs.count !== String(count)) return `count output is ${JSON.stringify(outputs.count)}, not ${count}`
       }
     },
@@ -223,6 +225,7 @@ async function benchCreate() {
       mkdirSync(dir)
       writeFileSync(join(dir, 'output'), '')
       writeFileSync(join(dir, 'summary'), '')
+      writeFileSync(join(dir, 'state'), '')
       const url = 'https://preview-pr-new.example.com/hooks/revont'
       return {
         ...workflow,
@@ -233,7 +236,7 @@ async function benchCreate() {
       }
     },
     check: (result, env) => {
-      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       if (outputs.created !== 'true') return `created output is ${JSON.stringify(outputs.created)}`
     }
   })
@@ -356,6 +359,7 @@ async function measureRss(timeAvailable) {
     const dir = mkdtempSync(join(work, 'rss-run-'))
     writeFileSync(join(dir, 'output'), '')
     writeFileSync(join(dir, 'summary'), '')
+    writeFileSync(join(dir, 'state'), '')
     const env = actionEnv({ operation: 'list', 'api-url': server.url, 'api-key': API_KEY }, dir)
     const result = timeAvailable
       ? await timed(TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ACTION], env)
@@ -403,9 +407,10 @@ async function measureTeardown() {
       const dir = mkdtempSync(join(work, 'teardown-'))
       writeFileSync(join(dir, 'output'), '')
       writeFileSync(join(dir, 'summary'), '')
+      writeFileSync(join(dir, 'state'), '')
       const env = actionEnv({ operation: 'delete', url, 'api-url': slow.url, 'api-key': API_KEY }, dir)
       const result = await timed(process.execPath, [ACTION], env)
-      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       rmSync(dir, { recursive: true, force: true })
       const deletes = slow.requests.filter((request) => request.method === 'DELETE').length
       const gets = slow.requests.filter((request) => request.method === 'GET').length

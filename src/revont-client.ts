@@ -1,6 +1,7 @@
 // The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
+import { throwIfCancelled } from './cancellation.js'
 import { errorMessage } from './error-message.js'
 import { ProxyConfigError, send, TimeoutError, type HttpResponse } from './http.js'
 import { shortened } from './inert-text.js'
@@ -115,6 +116,7 @@ export class RevontClient {
   /** One attempt; resolves with the body parsed (undefined when empty). */
   private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
     const where = `${method} ${path}`
+    throwIfCancelled(where)
     let response: HttpResponse
     const started = Date.now()
     try {

@@ -48,6 +48,7 @@ async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, repor
   // The POST was cut short (cancelled, killed, or its answer lost for good): behaviour 8's rule decides
   // what it may have made.
   const { url, events, description } = plan
+  log.info(`The POST for ${url} was cut short: looking for a webhook it may have created`)
   await deleteOrphans(client, { url, events, description }, new Set(plan.existingIds), report)
 }
 

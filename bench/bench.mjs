@@ -20,7 +20,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startRevontServer } from '../test/server/revont-server.mjs'
-import { actionInputs, parseOutputFile, repoRoot, runAction } from '../test/runner/run-action.mjs'
+import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/runner/run-action.mjs'
 
 const PAIRS = positiveInt(process.env.BENCH_PAIRS, 40)
 const WARMUP = 2
@@ -121,13 +121,15 @@ function seedList(count) {
   )
 }
 
-/** The environment the runner gives a step: action.yml defaults as INPUT_*, output and summary files. */
+/** The environment the runner gives a step: action.yml defaults as INPUT_*, output, state and summary files. */
 function actionEnv(inputs, dir) {
+  for (const file of ['output', 'state', 'summary']) writeFileSync(join(dir, file), '')
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     RUNNER_TEMP: dir
   }
@@ -151,12 +153,10 @@ function listCommands(count, withCurl, withBareNode) {
         rmSync(actionDir, { recursive: true, force: true })
         mkdirSync(actionDir)
         const dir = actionDir
-        writeFileSync(join(dir, 'output'), '')
-        writeFileSync(join(dir, 'summary'), '')
         return actionEnv({ operation: 'list', 'api-url': server.url, 'api-key': API_KEY }, dir)
       },
       check: (result, env) => {
-        const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+        const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
         if (outputs.count !== String(count)) return `count output is ${JSON.stringify(outputs.count)}, not ${count}`
       }
     },
@@ -250,8 +250,6 @@ async function benchCreate() {
       seedList(20)
       rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir)
-      writeFileSync(join(dir, 'output'), '')
-      writeFileSync(join(dir, 'summary'), '')
       const url = 'https://preview-pr-new.example.com/hooks/revont'
       return {
         ...workflow,
@@ -262,7 +260,7 @@ async function benchCreate() {
       }
     },
     check: (result, env) => {
-      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       if (outputs.created !== 'true') return `created output is ${JSON.stringify(outputs.created)}`
     }
   })
@@ -383,8 +381,6 @@ async function measureRss(timeAvailable) {
   const rssFile = join(work, 'rss')
   for (let run = 0; run < RSS_RUNS; run++) {
     const dir = mkdtempSync(join(work, 'rss-run-'))
-    writeFileSync(join(dir, 'output'), '')
-    writeFileSync(join(dir, 'summary'), '')
     const env = actionEnv({ operation: 'list', 'api-url': server.url, 'api-key': API_KEY }, dir)
     const result = timeAvailable
       ? await timed(TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ACTION], env)
@@ -430,11 +426,9 @@ async function measureTeardown() {
         }))
       )
       const dir = mkdtempSync(join(work, 'teardown-'))
-      writeFileSync(join(dir, 'output'), '')
-      writeFileSync(join(dir, 'summary'), '')
       const env = actionEnv({ operation: 'delete', url, 'api-url': slow.url, 'api-key': API_KEY }, dir)
       const result = await timed(process.execPath, [ACTION], env)
-      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       rmSync(dir, { recursive: true, force: true })
       const deletes = slow.requests.filter((request) => request.method === 'DELETE').length
       const gets = slow.requests.filter((request) => request.method === 'GET').length
@@ -468,12 +462,10 @@ async function measureThrottled() {
         }))
       )
       const dir = mkdtempSync(join(work, 'throttled-'))
-      writeFileSync(join(dir, 'output'), '')
-      writeFileSync(join(dir, 'summary'), '')
       const inputs = { operation: 'prune', url: 'https://pr-*.preview.example.com/*', 'api-url': limited.url, 'api-key': API_KEY }
       const env = actionEnv(inputs, dir)
       const result = await timed(process.execPath, [ACTION], env)
-      const outputs = parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+      const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       rmSync(dir, { recursive: true, force: true })
       const what = `prune of ${endpoints} at ${rate}/s${retryAfter ? '' : ' without Retry-After'}`
       if (result.code !== 0 || outputs.count !== String(endpoints) || limited.webhooks.size !== 0) {

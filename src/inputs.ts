@@ -27,6 +27,8 @@ export interface CreateInputs {
   events: string[]
   description?: string
   ifExists: IfExists
+  /** Delete what this step creates in the post step, when the job ends. */
+  cleanup: boolean
   dryRun: boolean
 }
 export interface DeleteInputs {
@@ -63,16 +65,22 @@ export function readApiKey(env: Env): string {
   return input(env, 'api-key') || (env.REVONT_API_KEY ?? '').trim()
 }
 
-export function parseInputs(env: Env): Inputs {
-  const operation = oneOf(env, 'operation', OPERATIONS, undefined)
-  const connection: Connection = {
+/** The inputs every request needs: all that the post step reads of them. */
+export function parseConnection(env: Env): Connection {
+  return {
     apiKey: parseApiKey(readApiKey(env)),
     apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL),
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
+}
+
+export function parseInputs(env: Env): Inputs {
+  const operation = oneOf(env, 'operation', OPERATIONS, undefined)
+  const connection = parseConnection(env)
   // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
+  const cleanup = parseBoolean(env, 'cleanup')
   const ifExists = oneOf(env, 'if-exists', IF_EXISTS, 'create')
   const ifMissing = oneOf(env, 'if-missing', IF_MISSING, 'warn')
   const olderThan = input(env, 'older-than')
@@ -90,6 +98,7 @@ export function parseInputs(env: Env): Inputs {
         events: parseEvents(input(env, 'events')),
         description: input(env, 'description') || undefined,
         ifExists,
+        cleanup,
         dryRun
       }
     case 'delete':

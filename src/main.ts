@@ -1,5 +1,6 @@
+import { cancellation, handleCancellation } from './cancellation.js'
 import { errorMessage } from './error-message.js'
-import { parseInputs, readApiKey, type Inputs } from './inputs.js'
+import { parseInputs, readApiKey, type Connection, type Inputs } from './inputs.js'
 import * as log from './log.js'
 import { mask } from './mask.js'
 import { create } from './operations/create.js'
@@ -10,16 +11,22 @@ import { writeOutputs, writeSummary } from './outputs.js'
 import { Report } from './report.js'
 import { retryPolicy } from './retry.js'
 import { RevontClient } from './revont-client.js'
+import { markMainStep } from './state.js'
 
 export async function run(): Promise<void> {
   try {
     const apiKey = readApiKey(process.env)
     if (apiKey) mask(apiKey)
+    markMainStep()
+    const abandoned = handleCancellation()
     const inputs = parseInputs(process.env)
-    const client = new RevontClient(inputs, retryPolicy(inputs.maxRetries, waitScale()))
+    const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
-    const failure = await perform(client, inputs, report).then(
-      () => undefined,
+    const failure = await Promise.race([perform(client, inputs, report), abandoned]).then(
+      () =>
+        cancellation.aborted
+          ? `Cancelled (${String(cancellation.reason)}) while its last request was in flight; that request finished`
+          : undefined,
       (error: unknown) => errorMessage(error)
     )
     // Also after a failure half-way: what was created or deleted is still reported.
@@ -34,6 +41,11 @@ export async function run(): Promise<void> {
   } catch (error) {
     log.fail(errorMessage(error))
   }
+}
+
+/** The API client, with the same retry policy and deadline for the main step and the post step. */
+export function newClient(connection: Connection): RevontClient {
+  return new RevontClient(connection, retryPolicy(connection.maxRetries, waitScale()))
 }
 
 function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<void> {

@@ -139,10 +139,11 @@ function writeWebhooksFile(json: string): string {
   return file
 }
 
-export function writeSummary(report: Report): void {
+/** `title` names what ran: the operation, or the post step's cleanup. */
+export function writeSummary(report: Report, title: string = report.operation): void {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const dryRun = report.dryRun ? ' (dry run: nothing was changed)' : ''
-  const parts = [`<h3>Revont webhooks: ${report.operation}${dryRun}</h3>`]
+  const parts = [`<h3>Revont webhooks: ${title}${dryRun}</h3>`]
   if (report.listed) {
     parts.push(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`)
     parts.push(...table(report.listed.map((webhook) => ({ change: 'listed', webhook }))))

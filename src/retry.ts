@@ -1,4 +1,6 @@
 // The retry policy: which failures are transient, how long to wait, and the loop that waits.
+import { setTimeout as wait } from 'node:timers/promises'
+import { cancellation } from './cancellation.js'
 
 export const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const MAX_RETRY_AFTER_MS = 60_000
@@ -18,7 +20,8 @@ export function retryPolicy(maxRetries: number, waitScale = 1): RetryPolicy {
     maxRetries,
     waitScale,
     random: Math.random,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    // A cancelled step waits no longer: the next request's gate ends it.
+    sleep: (ms) => wait(ms, undefined, { signal: cancellation }).catch(() => undefined)
   }
 }
 

@@ -1,6 +1,7 @@
 // The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
 // failure turned into a message that names the request and what the API said.
 import { STATUS_CODES } from 'node:http'
+import { throwIfCancelled } from './cancellation.js'
 import { errorMessage } from './error-message.js'
 import { ProxyConfigError, send, TimeoutError, type HttpResponse } from './http.js'
 import { shortened } from './inert-text.js'
@@ -128,6 +129,8 @@ export class RevontClient {
       const ticket = await this.throttle.acquire()
       let response: HttpResponse | undefined
       try {
+        // A cancelled step starts no request, not even one that was waiting for the throttle.
+        throwIfCancelled(where)
         response = await this.sendOnce(where, method, path, body)
         return this.read(where, response)
       } catch (error) {

@@ -94,10 +94,12 @@ describe('action.yml metadata', () => {
     expect(BADGE_COLORS).toContain(action.branding?.color)
   })
 
-  it('runs dist/index.js, which exists, on node24', () => {
+  it("runs dist/index.js, which exists, on node24: as the main step, and as a post step whatever the job's result", () => {
     expect(unknownKeys(action.runs, ['using', 'main', 'pre', 'pre-if', 'post', 'post-if'])).toEqual([])
     expect(action.runs?.using).toBe('node24')
     expect(action.runs?.main).toBe('dist/index.js')
+    expect(action.runs?.post).toBe('dist/index.js')
+    expect(action.runs?.['post-if']).toBe('always()')
     expect(existsSync(join(repoRoot, 'dist', 'index.js'))).toBe(true)
   })
 
@@ -158,6 +160,12 @@ describe('action.yml and the sources agree', () => {
       expect(parseInputs({ ...defaults, ...env }), operation).toEqual(parseInputs(env))
     }
     expect(action.inputs?.['api-url']?.default).toBe(DEFAULT_API_URL)
+  })
+
+  it('gives every true/false input the default false', () => {
+    const booleans = captures(sourceText('src/inputs.ts'), /\bparseBoolean\(\s*env\s*,\s*['"]([^'"]+)['"]/g)
+    expect(booleans).toEqual(['cleanup', 'dry-run'])
+    for (const name of booleans) expect(action.inputs?.[name]?.default, `input '${name}' default`).toBe('false')
   })
 
   it('names only declared inputs in the input errors of src/inputs.ts', () => {

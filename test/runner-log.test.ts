@@ -1,7 +1,7 @@
 // The test helper that reads a step's output as the GitHub runner does: shown to work, since every
 // end-to-end test relies on it to find leaks and injected commands.
 import { describe, expect, it } from 'vitest'
-import { runnerRuleProblems } from './runner/run-action.mjs'
+import { parseFileCommands, runnerRuleProblems } from './runner/run-action.mjs'
 import { applyMasks, parseCommandLine, readRunnerLog } from './runner/runner-log.mjs'
 import { handedOutSecrets } from './server/revont-server.mjs'
 
@@ -120,5 +120,19 @@ describe('runnerRuleProblems', () => {
     expect(check('\r::add-mask::https')).toEqual([expect.stringMatching(/^add-mask of "https", neither the key nor a secret/)])
     handedOutSecrets.add(' whsec_padded_value\nline two ')
     expect(check('::add-mask::whsec_padded_value\n::add-mask::line two\n')).toEqual([])
+  })
+})
+
+describe('file commands (GITHUB_OUTPUT, GITHUB_STATE)', () => {
+  it('reads name=value and name<<DELIMITER, by whichever comes first; a name given again replaces its value', () => {
+    const text = 'isPost=true\n\ncleanup<<ghadelimiter_1\n{"a":1}\nline=two<<x\nghadelimiter_1\nsum=a<<b\nisPost<<EOF\nagain\nEOF'
+    expect(parseFileCommands(text)).toEqual({ isPost: 'again', cleanup: '{"a":1}\nline=two<<x', sum: 'a<<b' })
+    expect(parseFileCommands('empty<<D\nD\n')).toEqual({ empty: '' })
+  })
+
+  it('refuses what the runner refuses', () => {
+    expect(() => parseFileCommands('name<<D\nvalue\n')).toThrow("Matching delimiter not found 'D'")
+    expect(() => parseFileCommands('<<D\nD\n')).toThrow('Invalid format')
+    expect(() => parseFileCommands('just a line\n')).toThrow('Invalid format')
   })
 })

@@ -1,3 +1,4 @@
+import { throwIfCancelled } from '../cancellation.js'
 import { errorMessage } from '../error-message.js'
 import type { CreateInputs } from '../inputs.js'
 import * as log from '../log.js'
@@ -6,6 +7,7 @@ import type { RevontClient } from '../revont-client.js'
 import { hasUrl, normalizeUrl, sameEventSet, type NewWebhook, type Webhook } from '../webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
 import { checkWritable, handOver } from '../outputs.js'
+import { saveCleanupPlan, saveCreatedId } from '../state.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
@@ -34,9 +36,15 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
   if (report.dryRun) {
     report.record('would create', webhook)
   } else {
-    checkWritable()
+    checkWritable(...(inputs.cleanup ? ['GITHUB_STATE'] : []))
     const knownIds = new Set(before.map((known) => known.id))
+    // A cancelled step sends no POST, and leaves its post step nothing to look for.
+    throwIfCancelled('POST /webhooks')
+    // What the post step needs if this step is cancelled or killed while the POST is in flight. Nothing
+    // is awaited between here and the POST's gate, so no signal can be handled in between.
+    if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
     const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report))
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     report.record('created', created.webhook)
     try {
       handOver(created.webhook, created.secret)
@@ -68,11 +76,17 @@ function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
 }
 
 /**
- * After a POST whose answer was lost: deletes the webhooks this run could have created and whose secret
- * was never seen: this URL, not there before the step, and this POST's description and event set. A
- * same-URL webhook that differs may be another run's, so it is left in place and named.
+ * After a POST whose answer was lost, or (in the post step) that was cut short: deletes the webhooks this
+ * run could have created and whose secret was never seen: this URL, not there before the step, and this
+ * POST's description and event set. A same-URL webhook that differs may be another run's, so it is left
+ * in place and named.
  */
-async function deleteOrphans(client: RevontClient, asked: NewWebhook, knownIds: Set<string>, report: Report): Promise<void> {
+export async function deleteOrphans(
+  client: RevontClient,
+  asked: NewWebhook,
+  knownIds: Set<string>,
+  report: Report
+): Promise<void> {
   const candidates = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
   for (const candidate of candidates) {
     if (candidate.description !== asked.description || !sameEventSet(candidate.events, asked.events)) {

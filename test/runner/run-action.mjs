@@ -1,7 +1,9 @@
 // Runs the bundled action the way the GitHub runner does: `node dist/index.js` with INPUT_* variables
-// (action.yml defaults included), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and RUNNER_TEMP, then
-// reads back the outputs, the summary and the log as the runner would process it, and fails on a run
-// that shows a key or secret or lets printed text become a workflow command.
+// (action.yml defaults included), GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files and
+// RUNNER_TEMP, then reads back the outputs, the saved state, the summary and the log as the runner would
+// process them, and fails on a run that shows a key or secret or lets printed text become a workflow
+// command. A run's post() runs its post step as the runner does: the same INPUT_* values, and each entry
+// of the state file as STATE_<name>.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,15 +36,24 @@ export function actionInputs() {
 }
 
 /**
- * @param {{ inputs?: Record<string, string>, env?: Record<string, string>, timeoutMs?: number, readStdoutAfterMs?: number }} options
+ * @typedef {{ child: import('node:child_process').ChildProcess, stdout: () => string }} RunningStep
+ * @typedef {{
+ *   inputs?: Record<string, string>, env?: Record<string, string>, state?: Record<string, string>,
+ *   during?: (step: RunningStep) => Promise<void>, timeoutMs?: number, readStdoutAfterMs?: number
+ * }} RunOptions
+ *   state: what the main step saved, as the runner hands it to the post step (STATE_<name>)
+ *   during: runs alongside the step, e.g. to send it the signals a cancelled job's runner sends
  *   readStdoutAfterMs: leave the action's stdout unread that long, as a busy runner might, so its pipe fills
  */
-export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, readStdoutAfterMs = 0 } = {}) {
+
+/** @param {RunOptions} options */
+export async function runAction(options = {}) {
+  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0 } = options
   const dir = newRunDir()
   const outputFile = join(dir, 'output')
+  const stateFile = join(dir, 'state')
   const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+  for (const file of [outputFile, stateFile, summaryFile]) writeFileSync(file, '')
   /** @type {Record<string, string>} */
   const inputEnv = {}
   for (const [name, spec] of Object.entries(actionInputs())) {
@@ -54,8 +65,10 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, rea
     HOME: process.env.HOME ?? dir,
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: outputFile,
+    GITHUB_STATE: stateFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
+    ...Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])),
     ...inputEnv,
     ...env
   }
@@ -72,18 +85,32 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, rea
     setTimeout(() => child.stdout.resume(), readStdoutAfterMs)
   }
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-  const code = await new Promise((resolve) => child.on('close', (status) => resolve(status)))
-  clearTimeout(timer)
+  const closed = new Promise((resolve) => child.on('close', (status) => resolve(status)))
+  try {
+    await during?.({ child, stdout: () => stdout })
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  } finally {
+    await closed
+    clearTimeout(timer)
+  }
+  // null for a step killed by a signal.
+  const code = await closed
   const log = readRunnerLog(stdout)
+  const saved = parseFileCommands(readFileSync(stateFile, 'utf8'))
   const result = {
     code,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
+    state: saved,
     summary: readFileSync(summaryFile, 'utf8'),
     commands: log.commands,
     log,
-    dir
+    dir,
+    /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
+    post: () => runAction({ inputs, env, state: saved, timeoutMs })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
@@ -95,20 +122,36 @@ export async function runAction({ inputs = {}, env = {}, timeoutMs = 60_000, rea
   return result
 }
 
-/** GITHUB_OUTPUT holds `name<<DELIMITER`, the value's lines, then `DELIMITER`. */
-export function parseOutputFile(text) {
+/**
+ * A file-command file (GITHUB_OUTPUT, GITHUB_STATE) read as the runner reads it on Linux (actions/runner,
+ * EnvFileKeyValuePairs): a line ends at \n; each line that is not empty is `name=value`, or `name<<DELIMITER`
+ * followed by the value's lines and a line that is exactly DELIMITER, by whichever of `=` and `<<` comes
+ * first. A name given again replaces its value.
+ * @param {string} text
+ */
+export function parseFileCommands(text) {
   /** @type {Record<string, string>} */
-  const outputs = {}
+  const entries = {}
   const lines = text.split('\n')
+  if (lines.at(-1) === '') lines.pop()
   for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (!match) continue
-    const end = lines.indexOf(match[2], i + 1)
-    if (end === -1) throw new Error(`GITHUB_OUTPUT: no closing delimiter for ${match[1]}`)
-    outputs[match[1]] = lines.slice(i + 1, end).join('\n')
+    const line = lines[i]
+    if (line === '') continue
+    const equals = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+      entries[line.slice(0, equals)] = line.slice(equals + 1)
+      continue
+    }
+    const name = line.slice(0, heredoc)
+    const delimiter = line.slice(heredoc + 2)
+    if (heredoc < 0 || !name || !delimiter) throw new Error(`Invalid format '${line}'`)
+    const end = lines.indexOf(delimiter, i + 1)
+    if (end === -1) throw new Error(`Invalid value. Matching delimiter not found '${delimiter}'`)
+    entries[name] = lines.slice(i + 1, end).join('\n')
     i = end
   }
-  return outputs
+  return entries
 }
 
 /**
@@ -129,7 +172,7 @@ const FRAGMENT = 8
  * characters), legacy or stop-commands commands, commands the action never issues, and masks for text that
  * is neither the key nor a secret.
  */
-export function runnerRuleProblems({ log, stderr, summary, outputs }, keys) {
+export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys) {
   const errors = readRunnerLog(stderr, { masks: log.masks })
   const sensitive = [...new Set([...keys, ...handedOutSecrets].filter((value) => value.length >= FRAGMENT))]
   const problems = []
@@ -139,7 +182,9 @@ export function runnerRuleProblems({ log, stderr, summary, outputs }, keys) {
     debug: log.debug.join('\n'),
     stderr: errors.text,
     'step summary': summary,
-    'webhook output': outputs.webhook ?? ''
+    'webhook output': outputs.webhook ?? '',
+    // The runner's debug log shows each entry it saves.
+    'saved state': Object.values(state).join('\n')
   }
   /** @type {Map<string, string>} each run of FRAGMENT characters of a key or secret, to the whole value */
   const fragments = new Map()

@@ -14,6 +14,7 @@ import { createServer } from 'node:http'
  * @property {string} [body]            raw body for that answer (default: a JSON error)
  * @property {'before'|'after'} [reset] destroy the connection before or after the change is made
  * @property {boolean} [hang]           accept the request and never answer
+ * @property {boolean} [hold]           hold the request until the test calls release(), then handle it as usual
  * @property {boolean} [stallBody]      do the change, send the headers and half the body, then stall
  * @property {boolean} [malformed]      do the change, answer its status with a body that is not JSON
  * @property {number} [statusAfter]     do the change, then answer this status (a 5xx that lies)
@@ -61,6 +62,8 @@ export async function startRevontServer(options = {}) {
   const throttles = []
   /** @type {Fault[]} */
   const faults = []
+  /** @type {Array<() => void>} requests held by a `hold` fault, each to be handled when released */
+  const held = []
   /** every secret handed out, so tests can check none leaked */
   const secrets = []
   const sockets = new Set()
@@ -179,12 +182,14 @@ export async function startRevontServer(options = {}) {
     return false
   }
 
-  function handle(req, res, path, body) {
+  /** @param {boolean} [released] the request was held by a `hold` fault, which was its fault */
+  function handle(req, res, path, body, released = false) {
     const method = req.method ?? ''
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401, 'invalid API key')
-    if (!withinLimit(req.headers.authorization, res)) return
-    const fault = takeFault(method, path.slice(basePath.length))
+    if (!released && !withinLimit(req.headers.authorization, res)) return
+    const fault = released ? undefined : takeFault(method, path.slice(basePath.length))
     fault?.meanwhile?.()
+    if (fault?.hold) return held.push(() => handle(req, res, path, body, true))
     if (fault?.hang) return
     if (fault?.reset === 'before') return req.socket.destroy()
     if (fault?.commitAfterMs !== undefined) {
@@ -232,6 +237,14 @@ export async function startRevontServer(options = {}) {
     inject(fault) {
       faults.push({ ...fault })
     },
+    /** Handles the requests a `hold` fault holds, as if their answers had taken this long; even when the client is gone. */
+    release() {
+      for (const handleHeld of held.splice(0)) handleHeld()
+    },
+    /** How many requests a `hold` fault holds. */
+    get held() {
+      return held.length
+    },
     get pendingFaults() {
       return faults.length
     },
@@ -255,6 +268,7 @@ export async function startRevontServer(options = {}) {
       webhooks.clear()
       requests.length = 0
       faults.length = 0
+      held.length = 0
       maxInFlight = 0
       throttles.length = 0
       buckets.clear()

@@ -1,0 +1,59 @@
+// The post step (action.yml runs.post, whatever the job's result): with cleanup: true, deletes the webhook
+// its main step created. It never fails the job: what it cannot delete is a warning that says what to
+// delete by hand.
+import { errorMessage } from './error-message.js'
+import { parseConnection, readApiKey } from './inputs.js'
+import * as log from './log.js'
+import { newClient } from './main.js'
+import { mask } from './mask.js'
+import { deleteOrphans } from './operations/create.js'
+import { writeSummary } from './outputs.js'
+import { Report } from './report.js'
+import type { RevontClient } from './revont-client.js'
+import { readCleanup, type Cleanup } from './state.js'
+
+const PRUNE_HINT = 'or let a scheduled prune (operation: prune) remove it'
+
+export async function post(): Promise<void> {
+  const apiKey = readApiKey(process.env)
+  if (apiKey) mask(apiKey)
+  let cleanup: Cleanup | undefined
+  try {
+    cleanup = readCleanup()
+  } catch (error) {
+    return log.warning(`Nothing was cleaned up: ${errorMessage(error)}; check for a webhook this job created, ${PRUNE_HINT}`)
+  }
+  if (!cleanup) return log.debug('Nothing to clean up: this step sent no POST with cleanup: true')
+  const report = new Report('delete', false)
+  try {
+    // The connection comes from the inputs (the runner gives the post step the main step's); what to
+    // delete, from the saved state only.
+    await cleanUp(newClient(parseConnection(process.env)), cleanup, report)
+  } catch (error) {
+    log.warning(`Cleanup failed: ${errorMessage(error)}. ${whatToDelete(cleanup)} by hand, ${PRUNE_HINT}`)
+  }
+  try {
+    writeSummary(report, 'cleanup')
+  } catch (error) {
+    log.warning(`Could not write the step summary: ${errorMessage(error)}`)
+  }
+}
+
+async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, report: Report): Promise<void> {
+  if (createdId) {
+    const result = await client.deleteWebhook(createdId)
+    report.record(result === 'deleted' ? 'deleted' : 'already gone', { id: createdId, url: plan.url })
+    return
+  }
+  // The POST was cut short (cancelled, killed, or its answer lost for good): behaviour 8's rule decides
+  // what it may have made.
+  const { url, events, description } = plan
+  log.info(`The POST for ${url} was cut short: looking for a webhook it may have created`)
+  await deleteOrphans(client, { url, events, description }, new Set(plan.existingIds), report)
+}
+
+function whatToDelete({ plan, createdId }: Cleanup): string {
+  if (createdId) return `Delete webhook ${createdId}`
+  const existing = plan.existingIds.length > 0 ? ` and not one of ${plan.existingIds.join(', ')}` : ''
+  return `Look for a webhook with url ${plan.url}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
+}

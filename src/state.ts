@@ -1,0 +1,66 @@
+// What the main step hands on to its post step: core.saveState writes it to GITHUB_STATE, and the runner
+// gives the post step each entry as STATE_<name>. Read back as hostile as any input.
+import * as core from '@actions/core'
+import { errorMessage } from './error-message.js'
+
+/** One bundle runs as the main step and as the post step: only a post step sees what main saved first. */
+export function isPostStep(): boolean {
+  return core.getState('isPost') === 'true'
+}
+
+/** Before anything else: a post step that cannot tell itself from the main step would do it all again. */
+export function markMainStep(): void {
+  try {
+    core.saveState('isPost', 'true')
+  } catch (error) {
+    throw new Error(`GITHUB_STATE cannot be written, so nothing was done: ${errorMessage(error)}`)
+  }
+}
+
+/** What cleanup: true needs to find what the POST made: the webhook asked for and the ids that had its url. */
+export interface CleanupPlan {
+  url: string
+  events: string[]
+  description: string
+  existingIds: string[]
+}
+
+export interface Cleanup {
+  plan: CleanupPlan
+  /** Saved once the POST was answered; without it the POST was cut short. */
+  createdId?: string
+}
+
+export function saveCleanupPlan(plan: CleanupPlan): void {
+  core.saveState('cleanup', JSON.stringify(plan))
+}
+
+export function saveCreatedId(id: string): void {
+  core.saveState('createdId', id)
+}
+
+/** What the post step is to clean up; undefined when the main step sent no POST with cleanup: true. */
+export function readCleanup(): Cleanup | undefined {
+  const saved = core.getState('cleanup')
+  if (!saved) return undefined
+  let plan: Partial<Record<keyof CleanupPlan, unknown>> | undefined
+  try {
+    plan = JSON.parse(saved) as typeof plan
+  } catch {
+    // Reported below.
+  }
+  const { url, events, description, existingIds } = plan ?? {}
+  if (!isText(url) || !isText(description) || !isTextArray(events) || !isTextArray(existingIds)) {
+    throw new Error('the state the main step saved for the post step cannot be read')
+  }
+  const createdId = core.getState('createdId')
+  return { plan: { url, events, description, existingIds }, createdId: createdId || undefined }
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string'
+}
+
+function isTextArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isText)
+}

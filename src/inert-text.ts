@@ -26,24 +26,37 @@ function escapeChar(char: string): string {
  * command syntax left for the runner to read: `::` at the start of a line, `##[` anywhere in it.
  */
 export function inert(text: string): string {
-  const line = redactedStart(text, MAX_LINE).replace(UNSAFE, escapeChar)
-  return redact(line.replace(/##\[/g, '##\\u005b').replace(/^(\s*):/, '$1\\u003a'))
+  const redacted = redactedStart(text, MAX_LINE)
+  return redactChanged(
+    redacted,
+    redacted
+      .replace(UNSAFE, escapeChar)
+      .replace(/##\[/g, '##\\u005b')
+      .replace(/^(\s*):/, '$1\\u003a')
+  )
 }
 
 /** API text inside a longer message: secrets redacted, then one line with single spaces, bounded. */
 export function shortened(text: string, maxLength: number): string {
-  return redact(
-    redactedStart(text, maxLength)
-      .replace(UNSAFE, ' ')
-      .replace(/\s{2,}/g, ' ')
-  )
+  const redacted = redactedStart(text, maxLength)
+  return redactChanged(redacted, redacted.replace(UNSAFE, ' ').replace(/\s{2,}/g, ' '))
 }
 
 /** For a cell of the step summary: one line, bounded, HTML-escaped. */
 export function forHtml(text: string | undefined, maxLength: number): string {
-  // \s also matches U+FEFF, which is invisible: escaped below like the others, not made a space.
-  const line = redactedStart(text ?? '', maxLength)
+  const redacted = redactedStart(text ?? '', maxLength)
+  // \s also matches U+FEFF, which is invisible: escaped like the others, not made a space.
+  const escaped = redacted
     .replace(/[^\S\ufeff]+/g, ' ')
     .replace(UNSAFE, escapeChar)
-  return redact(line.replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`))
+    .replace(/[&<>"'|`]/g, (char) => `&#${char.charCodeAt(0)};`)
+  return redactChanged(redacted, escaped)
+}
+
+/**
+ * Redacts `changed` again when it differs from `redacted`, the text it was made from: collapsing or
+ * escaping can join two pieces of a secret, each too short to redact alone, into one that is not.
+ */
+function redactChanged(redacted: string, changed: string): string {
+  return changed === redacted ? changed : redact(changed)
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startRevontServer } from './server/revont-server.mjs'
-import { runAction } from './runner/run-action.mjs'
+import { repoRoot, runAction } from './runner/run-action.mjs'
 
 let server: Awaited<ReturnType<typeof startRevontServer>>
 
@@ -248,5 +248,29 @@ describe('bad inputs', () => {
     expect(server.requests).toEqual([])
     expect(result.stderr).toBe('')
     expect(result.stdout).not.toMatch(/\bat .*:\d+:\d+/)
+  })
+})
+
+describe('the bundle', () => {
+  // tsconfig.json's "paths" put src/build/http-client-unused.ts in place of @actions/http-client's root
+  // module, which only @actions/core's OIDC client uses (and undici through it): neither is bundled, and
+  // no operation, main or post, reaches the code that would have used them.
+  it('leaves out the OIDC client, and every operation works without it', async () => {
+    const bundle = readFileSync(join(repoRoot, 'dist', 'index.js'), 'utf8')
+    expect(bundle).not.toContain('undici')
+    expect(bundle).not.toContain('class HttpClientResponse')
+    const url = 'https://preview-9.example.com/hooks/revont'
+    const runs = [
+      await run({ operation: 'create', url, events: 'call.ended', cleanup: 'true' }),
+      await run({ operation: 'list' }),
+      await run({ operation: 'prune', url: 'https://preview-*.example.com/*', 'dry-run': 'true' }),
+      await run({ operation: 'delete', url })
+    ]
+    runs.push(await runs[0].post())
+    for (const result of runs) {
+      expect(result.code).toBe(0)
+      expect(result.stdout + result.stderr).not.toMatch(/HttpClient|left out/)
+    }
+    expect(server.webhooks.size).toBe(0)
   })
 })

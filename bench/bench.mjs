@@ -15,7 +15,17 @@
 // Prints a table and writes the same as markdown to bench/RESULTS.md. A missed target is reported, not
 // fatal (the machines are shared and noisy); a command that fails makes the exit code non-zero.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -42,8 +52,9 @@ const KIB = 1024
 
 const failures = []
 const work = mkdtempSync(join(tmpdir(), 'revont-bench-'))
-/** bench/core-one-liner.mjs, bundled as the action is; set by fullBench. */
+/** bench/core-one-liner.mjs, bundled with and without the action's build-time alias; set by fullBench. */
 let coreOneLiner
+let coreOneLinerNoAlias
 const server = await startRevontServer({ apiKey: API_KEY })
 // When each request reached the server (its body read), to split a command's time into start-up (spawn to
 // request) and the rest (request to exit). The server module keeps no timestamps, so its log is wrapped.
@@ -92,7 +103,8 @@ async function fullBench() {
   const curlVersion = toolVersion('curl', ['--version'])
   const timeAvailable = spawnSync(TIME_BIN, ['-f', '%M', process.execPath, '-e', '0'], { stdio: 'ignore' }).status === 0
 
-  coreOneLiner = buildCoreOneLiner()
+  coreOneLiner = buildCoreOneLiner(true)
+  coreOneLinerNoAlias = buildCoreOneLiner(false)
   const listRuns = []
   for (const count of [20, 10_000]) listRuns.push(await benchList(count, curlVersion !== undefined, count === 20))
   const creates = await benchCreate()
@@ -143,18 +155,28 @@ function actionEnv(inputs, dir) {
   return env
 }
 
-function buildCoreOneLiner() {
-  const out = join(work, 'core-one-liner')
-  const ncc = join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  const build = spawnSync(
-    process.execPath,
-    [ncc, 'build', join(repoRoot, 'bench', 'core-one-liner.mjs'), '-o', out, '--minify'],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8'
+/**
+ * bench/core-one-liner.mjs bundled by ncc: with tsconfig.json's "paths", as the action is, or without them
+ * (built from a folder of its own in the repository, with a tsconfig.json of its own), to show what the
+ * stand-in for @actions/http-client's root module saves.
+ */
+function buildCoreOneLiner(withAlias) {
+  const out = join(work, withAlias ? 'core-one-liner' : 'core-one-liner-no-alias')
+  const folder = withAlias ? join(repoRoot, 'bench') : mkdtempSync(join(repoRoot, '.bench-'))
+  try {
+    if (!withAlias) {
+      copyFileSync(join(repoRoot, 'bench', 'core-one-liner.mjs'), join(folder, 'core-one-liner.mjs'))
+      writeFileSync(join(folder, 'tsconfig.json'), '{ "compilerOptions": {} }')
     }
-  )
-  if (build.status !== 0) throw new Error(`could not bundle bench/core-one-liner.mjs: ${build.stderr}`)
+    const ncc = join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+    const build = spawnSync(process.execPath, [ncc, 'build', 'core-one-liner.mjs', '-o', out, '--minify'], {
+      cwd: folder,
+      encoding: 'utf8'
+    })
+    if (build.status !== 0) throw new Error(`could not bundle bench/core-one-liner.mjs: ${build.stderr}`)
+  } finally {
+    if (!withAlias) rmSync(folder, { recursive: true, force: true })
+  }
   // ncc names its output after the entry's extension.
   return join(out, 'index.mjs')
 }
@@ -192,15 +214,18 @@ function listCommands(count, withCurl, withBareNode) {
       ],
       env: () => ({ PATH: process.env.PATH ?? '', REVONT_API_KEY: API_KEY })
     },
-    {
-      name: 'the same with @actions/core (ESM bundle)',
+    ...[
+      ['the same with @actions/core (ESM bundle)', coreOneLiner],
+      ['the same, without the stand-in for the OIDC client', coreOneLinerNoAlias]
+    ].map(([name, bundle]) => ({
+      name,
       file: process.execPath,
-      args: [coreOneLiner, server.url, String(count)],
+      args: [bundle, server.url, String(count)],
       env: () => {
         writeFileSync(join(work, 'core-one-liner-output'), '')
         return { PATH: process.env.PATH ?? '', REVONT_API_KEY: API_KEY, GITHUB_OUTPUT: join(work, 'core-one-liner-output') }
       }
-    }
+    }))
   ]
   if (withCurl) {
     commands.push({
@@ -646,7 +671,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
     notes: [
       'action: `node dist/index.js` with the env the runner gives a step (action.yml defaults as INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP); it writes its outputs, webhooks-file and summary as on a runner.',
       'one-liner: `node -e` with node:http GET /webhooks, JSON.parse, exit code checked; curl: `curl -sSf -o /dev/null`.',
-      '"the same with @actions/core": bench/core-one-liner.mjs, the one-liner as an ES module that imports @actions/core\'s public entry point, masks the key and sets one output with core.setOutput, bundled by ncc as the action is: what a step pays for the public API alone.',
+      '"the same with @actions/core": bench/core-one-liner.mjs, the one-liner as an ES module that imports @actions/core\'s public entry point, masks the key and sets one output with core.setOutput, bundled by ncc as the action is: what a step pays for the public API alone. "without the stand-in": the same bundled without tsconfig.json\'s "paths", so with @actions/http-client\'s root module and undici, as the action would be without src/build/http-client-unused.ts.',
       ...(curlVersion ? [] : ['curl is not installed here: its rows are skipped.']),
       '"spawn → GET": until the request reached the server (start-up); "GET → exit": the server\'s answer, reading and parsing it, writing outputs, and exiting (medians of each).',
       'Ratios are the median of the per-round ratios (action and one-liner timed in the same round), not a ratio of medians.'
@@ -692,7 +717,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
         ['difference (median per-pair)', `+${fmt(creates.delta, 1)} ms`, `ratio ${fmt(creates.ratio, 2)}×`]
       ],
       notes: [
-        'Without a description, create reads the workflow context (the Context class of @actions/github, in index.js) and the event payload file.'
+        'Without a description, create reads the runner\'s GITHUB_* variables and the event payload file (src/workflow-context.ts).'
       ]
     })
   }

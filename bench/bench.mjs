@@ -717,7 +717,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
         ['difference (median per-pair)', `+${fmt(creates.delta, 1)} ms`, `ratio ${fmt(creates.ratio, 2)}×`]
       ],
       notes: [
-        'Without a description, create reads the runner\'s GITHUB_* variables and the event payload file (src/workflow-context.ts).'
+        "Without a description, create reads the runner's GITHUB_* variables and the event payload file (src/workflow-context.ts)."
       ]
     })
   }

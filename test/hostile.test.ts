@@ -149,19 +149,24 @@ function createdBody(fields: Record<string, unknown>, secret: string, extraText 
 
 const newSecret = (tag: string) => `whsec_${tag}_${randomBytes(12).toString('hex')}`
 
+/** The next POST gets a 201 with this body (see createdBody). */
+function answer201(body: string, headers: Record<string, string> = {}): void {
+  server.inject({
+    method: 'POST',
+    path: '/webhooks',
+    status: 201,
+    headers: { 'content-type': 'application/json', ...headers },
+    body
+  })
+}
+
 /**
  * A replace whose POST answers with `secret` and whose DELETE of the old webhook then fails with an error
  * that echoes `echo` (in its message and request id; `requestIdHeader` as the x-request-id header).
  */
 function replaceThenEcho(secret: string, echo: string, requestIdHeader?: string): Promise<Result> {
   server.seed([{ id: 'wh_old', url: URL_A, events: ['call.ended'] }])
-  server.inject({
-    method: 'POST',
-    path: '/webhooks',
-    status: 201,
-    headers: { 'content-type': 'application/json' },
-    body: createdBody({ id: 'wh_new' }, secret)
-  })
+  answer201(createdBody({ id: 'wh_new' }, secret))
   server.inject({
     method: 'DELETE',
     path: '/webhooks/wh_old',
@@ -299,16 +304,13 @@ describe('create', () => {
 
   it('a 201 whose every field is hostile', async () => {
     const secret = newSecret('hostile201')
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json', 'x-request-id': '##[error]PWN' },
-      body: createdBody(
+    answer201(
+      createdBody(
         { id: 'wh_new', description: HOSTILE.join(' '), status: HOSTILE.join(' '), created_at: HOSTILE[0], extra: HOSTILE },
         secret
-      )
-    })
+      ),
+      { 'x-request-id': '##[error]PWN' }
+    )
     const result = await run({ operation: 'create', url: URL_A, events: 'call.ended' })
     expect(result.outputs).toMatchObject({ id: 'wh_new', secret })
     expectDocumentedOutputs(result)
@@ -316,13 +318,9 @@ describe('create', () => {
 
   it('a 201 whose fields have the wrong types', async () => {
     const secret = newSecret('types201')
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json' },
-      body: createdBody({ id: 'wh_new', description: 42, status: { x: '##[error]PWN' }, created_at: null, extra: true }, secret)
-    })
+    answer201(
+      createdBody({ id: 'wh_new', description: 42, status: { x: '##[error]PWN' }, created_at: null, extra: true }, secret)
+    )
     const result = await run({ operation: 'create', url: URL_A, events: 'call.ended' })
     expect(result.outputs).toMatchObject({ id: 'wh_new', secret })
     expectDocumentedOutputs(result)
@@ -330,13 +328,7 @@ describe('create', () => {
 
   it('a 201 with an extra field nested 100,000 deep: the id and secret outputs are still written', async () => {
     const secret = newSecret('deep201')
-    server.inject({
-      method: 'POST',
-      path: '/webhooks',
-      status: 201,
-      headers: { 'content-type': 'application/json' },
-      body: createdBody({ id: 'wh_deep', description: 'deep' }, secret, deeplyNested())
-    })
+    answer201(createdBody({ id: 'wh_deep', description: 'deep' }, secret, deeplyNested()))
     const result = await run({ operation: 'create', url: URL_A, events: 'call.ended' })
     expect(result.outputs.id, 'id output').toBe('wh_deep')
     expect(result.outputs.secret, 'secret output').toBe(secret)

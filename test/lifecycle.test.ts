@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startRevontServer } from './server/revont-server.mjs'
 import { runAction } from './runner/run-action.mjs'
+import { widestWebhooks } from './widest-webhooks.js'
 
 let server: Awaited<ReturnType<typeof startRevontServer>>
 
@@ -174,18 +175,7 @@ describe('list by url', () => {
   })
 
   it('keeps the summary under 1 MiB when every character of every field needs escaping', async () => {
-    // | is the character whose escape is longest (&#124;); multibyte characters take at most 3 bytes each.
-    const widest = '|'.repeat(300)
-    server.seed(
-      Array.from({ length: 2000 }, (_, i) => ({
-        id: `wh_${i}${widest}`,
-        url: `https://pr-${i}.preview.example.com/${widest}`,
-        events: [widest],
-        description: widest,
-        status: widest,
-        created_at: widest
-      }))
-    )
+    server.seed(widestWebhooks(2000))
     const result = await run({ operation: 'list' })
     expect(result.code).toBe(0)
     expect(Buffer.byteLength(result.summary)).toBeGreaterThan(700_000)

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runAction } from './runner/run-action.mjs'
 import { startRevontServer } from './server/revont-server.mjs'
+import { WIDEST, widestWebhooks } from './widest-webhooks.js'
 
 let server: Awaited<ReturnType<typeof startRevontServer>>
 
@@ -141,18 +142,8 @@ describe('many failed deletes', () => {
   })
 
   it('keeps the summary under 1 MiB with a full table of deletes and 1,800 failures whose every character needs escaping', async () => {
-    const widest = '|'.repeat(300)
-    server.seed(
-      Array.from({ length: 2000 }, (_, i) => ({
-        id: `wh_${i}${widest}`,
-        url: `https://pr-${i}.preview.example.com/${widest}`,
-        events: [widest],
-        description: widest,
-        status: widest,
-        created_at: widest
-      }))
-    )
-    server.inject({ method: 'DELETE', status: 403, body: JSON.stringify({ error: widest }), times: 1800 })
+    server.seed(widestWebhooks(2000))
+    server.inject({ method: 'DELETE', status: 403, body: JSON.stringify({ error: WIDEST }), times: 1800 })
     const result = await run({ operation: 'prune', url: 'https://pr-*.preview.example.com/*' })
     expect(result.code).toBe(1)
     expect(result.outputs.count).toBe('200')

@@ -162,17 +162,16 @@ function actionEnv(inputs, dir) {
  */
 function buildCoreOneLiner(withAlias) {
   const out = join(work, withAlias ? 'core-one-liner' : 'core-one-liner-no-alias')
-  const folder = withAlias ? join(repoRoot, 'bench') : mkdtempSync(join(repoRoot, '.bench-'))
+  // ncc reads the tsconfig.json of the folder it runs in.
+  const folder = withAlias ? repoRoot : mkdtempSync(join(repoRoot, '.bench-'))
   try {
     if (!withAlias) {
       copyFileSync(join(repoRoot, 'bench', 'core-one-liner.mjs'), join(folder, 'core-one-liner.mjs'))
       writeFileSync(join(folder, 'tsconfig.json'), '{ "compilerOptions": {} }')
     }
+    const entry = withAlias ? join('bench', 'core-one-liner.mjs') : 'core-one-liner.mjs'
     const ncc = join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-    const build = spawnSync(process.execPath, [ncc, 'build', 'core-one-liner.mjs', '-o', out, '--minify'], {
-      cwd: folder,
-      encoding: 'utf8'
-    })
+    const build = spawnSync(process.execPath, [ncc, 'build', entry, '-o', out, '--minify'], { cwd: folder, encoding: 'utf8' })
     if (build.status !== 0) throw new Error(`could not bundle bench/core-one-liner.mjs: ${build.stderr}`)
   } finally {
     if (!withAlias) rmSync(folder, { recursive: true, force: true })
@@ -671,7 +670,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
     notes: [
       'action: `node dist/index.js` with the env the runner gives a step (action.yml defaults as INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP); it writes its outputs, webhooks-file and summary as on a runner.',
       'one-liner: `node -e` with node:http GET /webhooks, JSON.parse, exit code checked; curl: `curl -sSf -o /dev/null`.',
-      '"the same with @actions/core": bench/core-one-liner.mjs, the one-liner as an ES module that imports @actions/core\'s public entry point, masks the key and sets one output with core.setOutput, bundled by ncc as the action is: what a step pays for the public API alone. "without the stand-in": the same bundled without tsconfig.json\'s "paths", so with @actions/http-client\'s root module and undici, as the action would be without src/build/http-client-unused.ts.',
+      `"the same with @actions/core": bench/core-one-liner.mjs, the one-liner as an ES module that imports @actions/core's public entry point, masks the key and sets one output with core.setOutput, bundled by ncc as the action is: what a step pays for the public API alone. "without the stand-in": the same bundled without tsconfig.json's "paths", so with @actions/http-client's root module and undici, as the action would be without src/build/http-client-unused.ts. The two bundles: ${fmt(statSync(coreOneLiner).size / KIB, 1)} KiB and ${fmt(statSync(coreOneLinerNoAlias).size / KIB, 1)} KiB.`,
       ...(curlVersion ? [] : ['curl is not installed here: its rows are skipped.']),
       '"spawn → GET": until the request reached the server (start-up); "GET → exit": the server\'s answer, reading and parsing it, writing outputs, and exiting (medians of each).',
       'Ratios are the median of the per-round ratios (action and one-liner timed in the same round), not a ratio of medians.'

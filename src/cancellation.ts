@@ -1,6 +1,6 @@
 // Cancellation of the main step. The runner sends SIGINT, then SIGTERM about 7.5 s later, then kills the
-// process. After the first signal no new request starts (RevontClient's gate) and retry waits end early;
-// a request in flight may finish. After the second the step stops waiting for it and writes what it has.
+// process. After the first signal no new request starts (RevontClient's gate), and retry and throttle
+// waits end early; a request in flight may finish. After the second the step stops waiting for it and writes what it has.
 import { setMaxListeners } from 'node:events'
 import * as log from './log.js'
 

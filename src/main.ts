@@ -23,10 +23,7 @@ export async function run(): Promise<void> {
     const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
     const failure = await Promise.race([perform(client, inputs, report), abandoned]).then(
-      () =>
-        cancellation.aborted
-          ? `Cancelled (${String(cancellation.reason)}) while its last request was in flight; that request finished`
-          : undefined,
+      () => (cancellation.aborted ? `Cancelled (${String(cancellation.reason)}): no request was started after it` : undefined),
       (error: unknown) => errorMessage(error)
     )
     // Also after a failure half-way: what was created or deleted is still reported.

@@ -26,18 +26,16 @@ const SUMMARY_FAILURES_BYTES = 150_000
 const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
 
 /**
- * Throws unless the runner's files named here can be written (the step outputs' always; others as asked),
- * so that create finds out before its POST, not after, that a secret could not be handed on.
+ * Throws unless the step outputs' file can be written, so that create finds out before its POST, not
+ * after, that a secret could not be handed on. (GITHUB_STATE was written when the step began.)
  */
-export function checkWritable(...variables: string[]): void {
-  for (const variable of ['GITHUB_OUTPUT', ...variables]) {
-    const file = process.env[variable]
-    if (!file) continue
-    try {
-      closeSync(openSync(file, 'a'))
-    } catch (error) {
-      throw new Error(`${variable} cannot be written, so nothing was created: ${errorMessage(error)}`)
-    }
+export function checkWritable(): void {
+  const file = process.env.GITHUB_OUTPUT
+  if (!file) return
+  try {
+    closeSync(openSync(file, 'a'))
+  } catch (error) {
+    throw new Error(`GITHUB_OUTPUT cannot be written, so nothing was created: ${errorMessage(error)}`)
   }
 }
 

@@ -40,6 +40,10 @@ export async function post(): Promise<void> {
 }
 
 async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, report: Report): Promise<void> {
+  // An id the API gave the new webhook that had this url before the step is not this step's to delete.
+  if (createdId && plan.existingIds.includes(createdId)) {
+    return log.warning(`Left webhook ${createdId} in place: it had this url before the step, so this step did not create it`)
+  }
   if (createdId) {
     const result = await client.deleteWebhook(createdId)
     report.record(result === 'deleted' ? 'deleted' : 'already gone', { id: createdId, url: plan.url })
@@ -54,6 +58,8 @@ async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, repor
 
 function whatToDelete({ plan, createdId }: Cleanup): string {
   if (createdId) return `Delete webhook ${createdId}`
-  const existing = plan.existingIds.length > 0 ? ` and not one of ${plan.existingIds.join(', ')}` : ''
+  const ids = plan.existingIds
+  const shown = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ')
+  const existing = ids.length > 0 ? ` and not one of ${shown}` : ''
   return `Look for a webhook with url ${plan.url}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
 }

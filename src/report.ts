@@ -41,8 +41,8 @@ export class Report {
     log.info(`${verb}: ${describe(webhook)}${why}${this.dryRun && change.startsWith('would') ? ' (dry run)' : ''}`)
   }
 
-  idsOf(...changes: Change[]): string[] {
-    return this.changes.filter((row) => changes.includes(row.change)).flatMap((row) => row.webhook.id ?? [])
+  idsOf(change: Change): string[] {
+    return this.changes.filter((row) => row.change === change).flatMap((row) => row.webhook.id ?? [])
   }
 }
 

@@ -20,7 +20,7 @@ export function retryPolicy(maxRetries: number, waitScale = 1): RetryPolicy {
     maxRetries,
     waitScale,
     random: Math.random,
-    // A cancelled step waits no longer: the next request's gate ends it.
+    // A cancelled step waits no longer: the request that follows stops at RevontClient's gate.
     sleep: (ms) => wait(ms, undefined, { signal: cancellation }).catch(() => undefined)
   }
 }

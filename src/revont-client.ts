@@ -63,12 +63,13 @@ export class RevontClient {
   /**
    * POSTs the webhook; never twice blindly. When an answer is lost the webhook may exist already, with a
    * secret nobody saw: after a wait, which gives the API time to finish what it was doing, `removeOrphans`
-   * runs before the next attempt, or before the step fails.
+   * runs before the next attempt, or before the step fails. `beforeSend` runs as each POST passes the
+   * cancellation gate, right before it is sent.
    */
-  async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>): Promise<CreatedWebhook> {
+  async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>, beforeSend: () => void): Promise<CreatedWebhook> {
     for (let retry = 0; ; retry++) {
       try {
-        return await this.postOnce(webhook)
+        return await this.postOnce(webhook, beforeSend)
       } catch (error) {
         const next = nextAttempt(this.policy, error, retry)
         const lost = answerLost(error)
@@ -88,8 +89,8 @@ export class RevontClient {
     }
   }
 
-  private async postOnce(webhook: NewWebhook): Promise<CreatedWebhook> {
-    const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
+  private async postOnce(webhook: NewWebhook, beforeSend: () => void): Promise<CreatedWebhook> {
+    const answer = (await this.request('POST', '/webhooks', webhook, beforeSend)) as Record<string, unknown> | undefined
     const secret = answer?.secret
     // Masked before anything else is done with the answer; a blank secret is no secret.
     if (typeof secret === 'string' && secret.trim()) mask(secret)
@@ -120,9 +121,9 @@ export class RevontClient {
 
   /**
    * One attempt, repeated after each 429 as long as the run's Throttle allows; resolves with the body
-   * parsed (undefined when empty).
+   * parsed (undefined when empty). `beforeSend` runs once the request has passed the gate.
    */
-  private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
+  private async request(method: Method, path: string, body?: unknown, beforeSend?: () => void): Promise<unknown> {
     const where = `${method} ${path}`
     for (;;) {
       // Every request of the run starts here, and only here.
@@ -131,6 +132,7 @@ export class RevontClient {
       try {
         // A cancelled step starts no request, not even one that was waiting for the throttle.
         throwIfCancelled(where)
+        beforeSend?.()
         response = await this.sendOnce(where, method, path, body)
         return this.read(where, response)
       } catch (error) {

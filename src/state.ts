@@ -2,6 +2,7 @@
 // gives the post step each entry as STATE_<name>. Read back as hostile as any input.
 import * as core from '@actions/core'
 import { errorMessage } from './error-message.js'
+import * as log from './log.js'
 
 /** One bundle runs as the main step and as the post step: only a post step sees what main saved first. */
 export function isPostStep(): boolean {
@@ -35,8 +36,15 @@ export function saveCleanupPlan(plan: CleanupPlan): void {
   core.saveState('cleanup', JSON.stringify(plan))
 }
 
+/** After the 201. Without it the post step still finds the webhook by the orphan rule: a warning will do. */
 export function saveCreatedId(id: string): void {
-  core.saveState('createdId', id)
+  try {
+    core.saveState('createdId', id)
+  } catch (error) {
+    log.warning(
+      `Could not save webhook ${id}'s id for the post step (${errorMessage(error)}): it will look for the webhook by its url, description and events`
+    )
+  }
 }
 
 /** What the post step is to clean up; undefined when the main step sent no POST with cleanup: true. */

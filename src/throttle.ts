@@ -4,6 +4,7 @@
 // (Retry-After, or a backoff with jitter), and requests are then spaced at a rate a little below what
 // the API let through, raised slowly while requests succeed and cut again at the next 429 (like the
 // AWS SDKs' adaptive retry mode).
+import { cancellation } from './cancellation.js'
 import { backoffMs, retryAfterTooLong, type RetryPolicy, type TransientError } from './retry.js'
 
 /** Each throttled round cuts the rate to this share. */
@@ -43,8 +44,9 @@ export class Throttle {
     // does not meet a small limit 8 requests at a time. It costs a few round trips, a lone request nothing.
     while (this.inFlight >= Math.max(1, this.answers)) await new Promise<void>((resolve) => this.wakeUps.push(resolve))
     this.inFlight++
-    // Checked again after each sleep: a 429 may have started a pause meanwhile.
-    for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await this.policy.sleep(wait)
+    // Checked again after each sleep: a 429 may have started a pause meanwhile. A cancelled step waits no
+    // longer (its sleeps end at once): the request's gate then stops it.
+    for (let wait = this.waitMs(); wait > 0 && !cancellation.aborted; wait = this.waitMs()) await this.policy.sleep(wait)
     this.lastSentAt = this.now()
     this.firstSentAt ??= this.lastSentAt
     return { round: this.round }

@@ -84,7 +84,7 @@ export function urlPatternMatcher(pattern: string): (webhook: Webhook) => boolea
  * Whether `text` matches `glob`, whose `*` stands for any run of characters other than `forbidden`.
  * Each literal piece is matched at its earliest place, which is right for `*`-only globs: one pass.
  */
-export function globMatches(glob: string, text: string, forbidden?: string): boolean {
+function globMatches(glob: string, text: string, forbidden?: string): boolean {
   const pieces = glob.split('*')
   const first = pieces[0]
   const last = pieces[pieces.length - 1]

@@ -207,9 +207,7 @@ describe('cancelled', () => {
     // replace would delete the old one next: that request is not sent.
     expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks'])
     expect(main.outputs).toMatchObject({ created: 'true', secret: server.secrets.at(-1), 'deleted-ids': '[]' })
-    expect(annotations(main, 'error')).toEqual([
-      `1 of 1 deletes failed: Cancelled (SIGINT): DELETE /webhooks/wh_old was not sent`
-    ])
+    expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT): DELETE /webhooks/wh_old was not sent'])
     // And the post step still cleans up.
     const post = await main.post()
     expect(post.code).toBe(0)
@@ -245,6 +243,44 @@ describe('cancelled', () => {
     expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT): GET /webhooks was not sent'])
   })
 
+  it('a 201 that gives the new webhook an id that already had the url: the post step leaves it', async () => {
+    server.seed([{ id: 'wh_old', url: endpoint, events: ['call.ended'] }])
+    server.inject({
+      method: 'POST',
+      path: '/webhooks',
+      status: 201,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'wh_old', url: endpoint, events: ['call.ended'], secret: 'whsec_reissued_0123456789' })
+    })
+    const main = await runMain()
+    expect(main.code).toBe(0)
+    const post = await main.post()
+    expect(post.code).toBe(0)
+    expect(annotations(post, 'warning')).toEqual([
+      'Left webhook wh_old in place: it had this url before the step, so this step did not create it'
+    ])
+    expect([...server.webhooks.keys()]).toEqual(['wh_old'])
+  })
+
+  it('SIGINT during a throttle pause: the pause ends, and no request follows', async () => {
+    server.inject({ method: 'GET', path: '/webhooks', status: 429, headers: { 'Retry-After': '30' } })
+    const main = await runMain(
+      {},
+      {
+        env: { ...workflow, REVONT_ACTION_WAIT_SCALE: '1' },
+        // Killed, with no exit code, if it sat out the pause.
+        timeoutMs: 20_000,
+        during: async (step) => {
+          await until(() => server.requests.length === 1, 'first GET')
+          step.child.kill('SIGINT')
+        }
+      }
+    )
+    expect(main.code).toBe(1)
+    expect(sent()).toEqual(['GET /webhooks'])
+    expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT): GET /webhooks was not sent'])
+  })
+
   it('SIGINT then SIGTERM while the POST is held: stops waiting, writes the outputs it has, fails', async () => {
     server.inject({ method: 'POST', path: '/webhooks', hold: true })
     const main = await runMain({}, { during: cancelDuringHeldRequest((step) => void step.child.kill('SIGTERM')) })
@@ -263,7 +299,7 @@ describe('cancelled', () => {
     server.inject({ method: 'POST', path: '/webhooks', hold: true })
     const main = await runMain({ cleanup: 'false' }, { during: cancelDuringHeldRequest(() => server.release()) })
     expect(main.code).toBe(1)
-    expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT) while its last request was in flight; that request finished'])
+    expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT): no request was started after it'])
     expect(main.outputs).toMatchObject({ created: 'true', secret: server.secrets.at(-1) })
   })
 })

@@ -26,7 +26,11 @@ describe('RevontClient', () => {
   it('creates a webhook and masks its secret before handing it over', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
-      const created = await client.createWebhook({ url, events: ['a'], description: 'd' }, () => Promise.resolve())
+      const created = await client.createWebhook(
+        { url, events: ['a'], description: 'd' },
+        () => Promise.resolve(),
+        () => {}
+      )
       expect(created.secret).toBe(server.secrets.at(-1))
       expect(created.webhook).not.toHaveProperty('secret')
       expect(server.webhooks.has(created.webhook.id)).toBe(true)
@@ -44,7 +48,11 @@ describe('RevontClient', () => {
 
   it('turns a refusal into an ApiError naming the request, the status, the message and the request id', async () => {
     const error = await client
-      .createWebhook({ url: 'http://plain.example.com', events: ['a'], description: '' }, () => Promise.resolve())
+      .createWebhook(
+        { url: 'http://plain.example.com', events: ['a'], description: '' },
+        () => Promise.resolve(),
+        () => {}
+      )
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect((error as ApiError).status).toBe(400)

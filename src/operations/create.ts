@@ -1,4 +1,3 @@
-import { throwIfCancelled } from '../cancellation.js'
 import { errorMessage } from '../error-message.js'
 import type { CreateInputs } from '../inputs.js'
 import * as log from '../log.js'
@@ -36,15 +35,14 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
   if (report.dryRun) {
     report.record('would create', webhook)
   } else {
-    checkWritable(...(inputs.cleanup ? ['GITHUB_STATE'] : []))
+    checkWritable()
     const knownIds = new Set(before.map((known) => known.id))
-    // A cancelled step sends no POST, and leaves its post step nothing to look for.
-    throwIfCancelled('POST /webhooks')
-    // What the post step needs if this step is cancelled or killed while the POST is in flight. Nothing
-    // is awaited between here and the POST's gate, so no signal can be handled in between.
-    if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
-    const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report))
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
+    // What the post step needs if this step is cancelled or killed while the POST is in flight, saved as
+    // the POST passes the gate: a POST that was never sent leaves the post step nothing to look for.
+    const savePlan = (): void => {
+      if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
+    }
+    const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report), savePlan)
     report.record('created', created.webhook)
     try {
       handOver(created.webhook, created.secret)
@@ -52,6 +50,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       const undone = await deleteUnshared(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)

@@ -1,4 +1,5 @@
 import { shortened } from '../inert-text.js'
+import { CancelledError } from '../cancellation.js'
 import { errorMessage } from '../error-message.js'
 import type { DeleteInputs } from '../inputs.js'
 import * as log from '../log.js'
@@ -44,13 +45,19 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
     return
   }
   let failures = 0
+  let cancelled: CancelledError | undefined
   const shown: string[] = []
   const queue = [...webhooks]
   const worker = async (): Promise<void> => {
-    for (let webhook = queue.shift(); webhook; webhook = queue.shift()) {
+    for (let webhook = queue.shift(); webhook && !cancelled; webhook = queue.shift()) {
       try {
         report.record((await client.deleteWebhook(webhook.id)) === 'deleted' ? 'deleted' : 'already gone', webhook)
       } catch (error) {
+        // A cancelled step sends no more: what is left was not tried, so it did not fail.
+        if (error instanceof CancelledError) {
+          cancelled = error
+          return
+        }
         failures++
         const reason = errorMessage(error)
         report.record('failed', webhook, reason)
@@ -59,6 +66,7 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
     }
   }
   await Promise.all(Array.from({ length: Math.min(DELETES_IN_FLIGHT, webhooks.length) }, worker))
+  if (cancelled) throw cancelled
   if (failures > 0) {
     // Each shown failure gets its share of the length, less the room for '; ' and '…'.
     const each = Math.floor(FAILURES_LENGTH / shown.length) - 3

@@ -2,14 +2,8 @@
 // process. After the first signal no new request starts (RevontClient's gate), and retry and throttle
 // waits end early; a request in flight may finish. After the second the step stops waiting for it and writes what it has.
 import { setMaxListeners } from 'node:events'
-import * as log from './log.js'
-
-export class CancelledError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'CancelledError'
-  }
-}
+import { CancelledError } from './errors.js'
+import * as log from './text/log.js'
 
 const controller = new AbortController()
 // Each retry wait listens while it lasts: as many as requests run at once, which may pass Node's warning at 10.
@@ -19,7 +13,7 @@ export const cancellation: AbortSignal = controller.signal
 
 /** The gate every request passes: once the step is cancelled, `what` is not sent. */
 export function throwIfCancelled(what: string): void {
-  if (cancellation.aborted) throw new CancelledError(`Cancelled (${String(cancellation.reason)}): ${what} was not sent`)
+  if (cancellation.aborted) throw new CancelledError(`Cancelled (${String(cancellation.reason)}): ${what} was not sent`, true)
 }
 
 /**

@@ -1,5 +1,7 @@
 // Reads and checks every input before the first request. A pure function of the environment, so the
 // runner's INPUT_* variables are all it needs and tests can call it directly.
+import { InputError } from './errors.js'
+import { parseUrlPattern, withoutPassword, type UrlPattern } from './webhooks/urls.js'
 
 export const OPERATIONS = ['list', 'create', 'delete', 'prune'] as const
 export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
@@ -39,19 +41,12 @@ export interface DeleteInputs {
 }
 export interface PruneInputs {
   operation: 'prune'
-  pattern: string
+  pattern: UrlPattern
   olderThanMs?: number
   dryRun: boolean
 }
 
 export type Inputs = Connection & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
-
-export class InputError extends Error {
-  constructor(input: string, problem: string) {
-    super(`Input '${input}' ${problem}`)
-    this.name = 'InputError'
-  }
-}
 
 type Env = Record<string, string | undefined>
 
@@ -105,7 +100,7 @@ export function parseInputs(env: Env): Inputs {
       return { ...connection, operation, target: parseDeleteTarget(env), ifMissing, dryRun }
     case 'prune': {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
-      return { ...connection, operation, pattern: parsePrunePattern(pattern), olderThanMs, dryRun }
+      return { ...connection, operation, pattern: parseUrlPattern(pattern), olderThanMs, dryRun }
     }
   }
 }
@@ -141,7 +136,7 @@ function parseApiUrl(value: string): string {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(
       'api-url',
-      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${shown(value)}'`
+      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${withoutPassword(value)}'`
     )
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
@@ -155,20 +150,15 @@ function parseUrl(name: string, value: string): URL {
   try {
     return new URL(value)
   } catch {
-    throw new InputError(name, `must be an absolute URL; got '${shown(value)}'`)
+    throw new InputError(name, `must be an absolute URL; got '${withoutPassword(value)}'`)
   }
-}
-
-/** A URL as an error message may repeat it: all before its last @ hidden, where a password may be. */
-function shown(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?.*@/is, '$1***@')
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
 function parseWebhookUrl(value: string, httpsOnly: boolean): string {
   const url = parseUrl('url', value)
   if (httpsOnly && url.protocol !== 'https:') {
-    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${shown(value)}'`)
+    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${withoutPassword(value)}'`)
   }
   return url.href
 }
@@ -207,29 +197,6 @@ export function parseEvents(value: string): string[] {
   const bad = events.find((event) => /[\s\x00-\x1f\x7f]/.test(event))
   if (bad !== undefined) throw new InputError('events', `has an entry with spaces or control characters: '${bad}'`)
   return events
-}
-
-/**
- * A prune pattern, as the contract defines it: in the host, `*` matches within one DNS label, and a host
- * with a `*` must end in at least two whole literal labels after its last `*`, so that a pattern can never
- * reach past one domain into production endpoints (`https://*.com/*` would). Scheme and host are
- * normalised as webhook URLs are (lower case, no default port, a path of at least `/`).
- */
-function parsePrunePattern(pattern: string): string {
-  const match = /^(https?):\/\/([^/?#]*)(.*)$/is.exec(pattern)
-  const scheme = match?.[1].toLowerCase()
-  const host = match?.[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '')
-  const name = host?.replace(/:\d{1,5}$/, '') ?? ''
-  const lastStar = name.lastIndexOf('*')
-  const labelsAfterLastStar = lastStar === -1 ? Infinity : name.slice(lastStar + 1).split('.').length - 1
-  if (!match || /[\s\x00-\x1f\x7f]/.test(pattern) || !/^[a-z0-9*_-]+(\.[a-z0-9*_-]+)*$/.test(name) || labelsAfterLastStar < 2) {
-    throw new InputError(
-      'url',
-      'for prune must be an http(s) URL pattern without spaces whose host, if it has a *, ends in at least two whole labels ' +
-        `after its last * (e.g. https://pr-*.preview.example.com/*); got '${shown(pattern)}'`
-    )
-  }
-  return `${scheme}://${host}${match[3] || '/'}`
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const

@@ -1,23 +1,21 @@
+import { newClient, type RevontClient } from './api/client.js'
 import { cancellation, handleCancellation } from './cancellation.js'
-import { errorMessage } from './error-message.js'
-import { parseInputs, readApiKey, type Connection, type Inputs } from './inputs.js'
-import * as log from './log.js'
-import { mask } from './mask.js'
+import { errorMessage } from './errors.js'
+import { parseInputs, readApiKey, type Inputs } from './inputs.js'
 import { create } from './operations/create.js'
-import { deleteOperation } from './operations/delete.js'
+import { deleteTarget } from './operations/delete.js'
 import { list } from './operations/list.js'
 import { prune } from './operations/prune.js'
-import { writeOutputs, writeSummary } from './outputs.js'
-import { Report } from './report.js'
-import { retryPolicy } from './retry.js'
-import { RevontClient } from './revont-client.js'
-import { markMainStep } from './state.js'
+import { writeOutputs } from './results/outputs.js'
+import { Report } from './results/report.js'
+import { writeSummary } from './results/summary.js'
+import * as log from './text/log.js'
+import { mask } from './text/secrets.js'
 
 export async function run(): Promise<void> {
   try {
     const apiKey = readApiKey(process.env)
     if (apiKey) mask(apiKey)
-    markMainStep()
     const abandoned = handleCancellation()
     const inputs = parseInputs(process.env)
     const client = newClient(inputs)
@@ -40,11 +38,6 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The API client, with the same retry policy and deadline for the main step and the post step. */
-export function newClient(connection: Connection): RevontClient {
-  return new RevontClient(connection, retryPolicy(connection.maxRetries, waitScale()))
-}
-
 function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<void> {
   switch (inputs.operation) {
     case 'list':
@@ -52,14 +45,8 @@ function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<
     case 'create':
       return create(client, inputs, report)
     case 'delete':
-      return deleteOperation(client, inputs, report)
+      return deleteTarget(client, inputs, report)
     case 'prune':
       return prune(client, inputs, report)
   }
-}
-
-/** REVONT_ACTION_WAIT_SCALE shrinks retry waits for the test suite; it is not an input. */
-function waitScale(): number {
-  const scale = Number(process.env.REVONT_ACTION_WAIT_SCALE ?? 1)
-  return Number.isFinite(scale) && scale >= 0 ? scale : 1
 }

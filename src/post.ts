@@ -1,16 +1,15 @@
 // The post step (action.yml runs.post, whatever the job's result): with cleanup: true, deletes the webhook
 // its main step created. It never fails the job: what it cannot delete is a warning that says what to
 // delete by hand.
-import { errorMessage } from './error-message.js'
+import { newClient, type RevontClient } from './api/client.js'
+import { errorMessage } from './errors.js'
 import { parseConnection, readApiKey } from './inputs.js'
-import * as log from './log.js'
-import { newClient } from './main.js'
-import { mask } from './mask.js'
-import { deleteOrphans } from './operations/create.js'
-import { writeSummary } from './outputs.js'
-import { Report } from './report.js'
-import type { RevontClient } from './revont-client.js'
+import { deleteOrphans } from './operations/orphans.js'
+import { Report } from './results/report.js'
+import { writeSummary } from './results/summary.js'
 import { readCleanup, type Cleanup } from './state.js'
+import * as log from './text/log.js'
+import { mask } from './text/secrets.js'
 
 const PRUNE_HINT = 'or let a scheduled prune (operation: prune) remove it'
 
@@ -49,7 +48,7 @@ async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, repor
     report.record(result === 'deleted' ? 'deleted' : 'already gone', { id: createdId, url: plan.url })
     return
   }
-  // The POST was cut short (cancelled, killed, or its answer lost for good): behaviour 8's rule decides
+  // The POST was cut short (cancelled, killed, or its answer lost for good): the orphan rule decides
   // what it may have made.
   const { url, events, description } = plan
   log.info(`The POST for ${url} was cut short: looking for a webhook it may have created`)
@@ -59,7 +58,7 @@ async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, repor
 function whatToDelete({ plan, createdId }: Cleanup): string {
   if (createdId) return `Delete webhook ${createdId}`
   const ids = plan.existingIds
-  const shown = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ')
-  const existing = ids.length > 0 ? ` and not one of ${shown}` : ''
+  const named = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ')
+  const existing = ids.length > 0 ? ` and not one of ${named}` : ''
   return `Look for a webhook with url ${plan.url}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
 }

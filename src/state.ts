@@ -1,28 +1,12 @@
 // What the main step hands on to its post step: core.saveState writes it to GITHUB_STATE, and the runner
 // gives the post step each entry as STATE_<name>. Read back as hostile as any input.
 import * as core from '@actions/core'
-import { errorMessage } from './error-message.js'
-import * as log from './log.js'
-
-/** One bundle runs as the main step and as the post step: only a post step sees what main saved first. */
-export function isPostStep(): boolean {
-  return core.getState('isPost') === 'true'
-}
-
-/** Before anything else: a post step that cannot tell itself from the main step would do it all again. */
-export function markMainStep(): void {
-  try {
-    core.saveState('isPost', 'true')
-  } catch (error) {
-    throw new Error(`GITHUB_STATE cannot be written, so nothing was done: ${errorMessage(error)}`)
-  }
-}
+import { errorMessage } from './errors.js'
+import * as log from './text/log.js'
+import type { NewWebhook } from './webhooks/webhook.js'
 
 /** What cleanup: true needs to find what the POST made: the webhook asked for and the ids that had its url. */
-export interface CleanupPlan {
-  url: string
-  events: string[]
-  description: string
+export interface CleanupPlan extends NewWebhook {
   existingIds: string[]
 }
 
@@ -34,6 +18,15 @@ export interface Cleanup {
 
 export function saveCleanupPlan(plan: CleanupPlan): void {
   core.saveState('cleanup', JSON.stringify(plan))
+}
+
+/** The POST was never sent after all. Should this fail, the post step only looks, and finds nothing. */
+export function withdrawCleanupPlan(): void {
+  try {
+    core.saveState('cleanup', '')
+  } catch {
+    // As said.
+  }
 }
 
 /** After the 201. Without it the post step still finds the webhook by the orphan rule: a warning will do. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 
 /**
  * `<owner>/<repo> PR #<n>` on pull request events, else `<owner>/<repo> <workflow> (<ref name>)`; then
- * the run id and attempt, so that two runs' webhooks can be told apart (behaviour 8's orphan rule).
+ * the run id and attempt, so that two runs' webhooks can be told apart (docs/design.md#the-orphan-rule).
  */
 export function describeWorkflowRun(env: NodeJS.ProcessEnv = process.env): string {
   const repo = env.GITHUB_REPOSITORY || 'local run'

@@ -79,7 +79,6 @@ describe('cleanup: true', () => {
     expect(main.code).toBe(0)
     const created = main.outputs.id
     expect(main.state).toEqual({
-      isPost: 'true',
       cleanup: JSON.stringify({ url: endpoint, events: ['call.ended'], description: thisRun, existingIds: [other.id] }),
       createdId: created
     })
@@ -178,7 +177,7 @@ describe('cleanup: true', () => {
     server.seed([{ id: 'wh_old', url: endpoint, events: ['call.ended'] }])
     const main = await runMain(inputs)
     expect(main.code).toBe(0)
-    expect(main.state).toEqual({ isPost: 'true' })
+    expect(main.state).toEqual({})
     const before = server.requests.length
     expectIdlePost(await main.post(), before)
     expect(server.webhooks.has('wh_old')).toBe(true)
@@ -219,7 +218,8 @@ describe('cancelled', () => {
     const main = await runMain({}, { during: cancelDuringHeldRequest(() => server.release()) })
     expect(main.code).toBe(1)
     expect(annotations(main, 'error')).toEqual(['Cancelled (SIGINT): POST /webhooks was not sent'])
-    expect(main.state).toEqual({ isPost: 'true' })
+    // The plan saved for the POST is withdrawn: the POST never went out.
+    expect(main.state).toEqual({ cleanup: '' })
     const before = server.requests.length
     expectIdlePost(await main.post(), before)
   })

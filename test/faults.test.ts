@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mask } from '../src/mask.js'
+import { mask } from '../src/text/secrets.js'
 import { parseCommands, runAction } from './runner/run-action.mjs'
 import { startRevontServer } from './server/revont-server.mjs'
 

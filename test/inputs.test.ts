@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { InputError, parseEvents, parseInputs, readApiKey } from '../src/inputs.js'
+import { InputError } from '../src/errors.js'
+import { parseEvents, parseInputs, readApiKey } from '../src/inputs.js'
 
 const base = { 'INPUT_API-KEY': 'key_1', INPUT_OPERATION: 'list' }
 
@@ -136,7 +137,7 @@ describe('parseInputs', () => {
       expect(
         parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://pr-*.example.com/*', 'INPUT_OLDER-THAN': '90m' })
       ).toMatchObject({
-        pattern: 'https://pr-*.example.com/*',
+        pattern: expect.objectContaining({ text: 'https://pr-*.example.com/*' }),
         olderThanMs: 90 * 60_000,
         dryRun: false
       })
@@ -147,16 +148,16 @@ describe('parseInputs', () => {
 
     it('normalises the pattern as webhook URLs are: lower-case scheme and host, a path', () => {
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'HTTPS://PR-*.Preview.Example.com' })).toMatchObject({
-        pattern: 'https://pr-*.preview.example.com/'
+        pattern: expect.objectContaining({ text: 'https://pr-*.preview.example.com/' })
       })
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://PR-*.example.com:443/Hooks/*' })).toMatchObject({
-        pattern: 'https://pr-*.example.com/Hooks/*'
+        pattern: expect.objectContaining({ text: 'https://pr-*.example.com/Hooks/*' })
       })
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'http://pr-*.example.test:8080' })).toMatchObject({
-        pattern: 'http://pr-*.example.test:8080/'
+        pattern: expect.objectContaining({ text: 'http://pr-*.example.test:8080/' })
       })
       expect(parse({ INPUT_OPERATION: 'prune', INPUT_URL: 'https://hooks.example.com/pr-*' })).toMatchObject({
-        pattern: 'https://hooks.example.com/pr-*'
+        pattern: expect.objectContaining({ text: 'https://hooks.example.com/pr-*' })
       })
     })
 

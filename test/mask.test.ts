@@ -1,6 +1,6 @@
-// Redaction on its own: what mask() registers, and what redact() and redactedStart() then hide.
+// Redaction on its own: what mask() registers, and what redact() and redactAndCut() then hide.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { mask, redact, redactedStart } from '../src/mask.js'
+import { mask, redact, redactAndCut } from '../src/text/secrets.js'
 
 const KEY = 'rk_live_0123456789abcdef'
 
@@ -32,14 +32,14 @@ describe('redact', () => {
   })
 })
 
-describe('redactedStart', () => {
+describe('redactAndCut', () => {
   it('cuts after redacting: a secret that straddles the cut is hidden, not shown in part', () => {
     const text = `${'-'.repeat(95)}${KEY}${'-'.repeat(100)}`
-    expect(redactedStart(text, 100)).toBe(`${'-'.repeat(95)}***--…`)
+    expect(redactAndCut(text, 100)).toBe(`${'-'.repeat(95)}***--…`)
   })
 
   it('marks a cut, and leaves a short text whole', () => {
-    expect(redactedStart('a'.repeat(300), 10)).toBe(`${'a'.repeat(10)}…`)
-    expect(redactedStart('short', 10)).toBe('short')
+    expect(redactAndCut('a'.repeat(300), 10)).toBe(`${'a'.repeat(10)}…`)
+    expect(redactAndCut('short', 10)).toBe('short')
   })
 })

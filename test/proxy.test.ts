@@ -24,7 +24,8 @@ import { connect, createServer as createNetServer, type AddressInfo, type Server
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { send, TimeoutError } from '../src/http.js'
+import { send } from '../src/api/http.js'
+import { TimeoutError } from '../src/errors.js'
 import { parseCommands, runAction } from './runner/run-action.mjs'
 import { startRevontServer } from './server/revont-server.mjs'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { nextAttempt, parseRetryAfter, TransientError, withRetries, type RetryPolicy } from '../src/retry.js'
+import { nextAttempt, parseRetryAfter, withRetries, type RetryPolicy } from '../src/api/retry.js'
+import { TransientError } from '../src/errors.js'
 
 function policy(maxRetries: number, random = 0.5): RetryPolicy & { waits: number[] } {
   const waits: number[] = []

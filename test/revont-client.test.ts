@@ -1,7 +1,8 @@
 // The API client on its own (sources, not the bundle) against the loopback server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, RevontClient } from '../src/revont-client.js'
-import { retryPolicy } from '../src/retry.js'
+import { RevontClient } from '../src/api/client.js'
+import { ApiError } from '../src/errors.js'
+import { retryPolicy } from '../src/api/retry.js'
 import { startRevontServer } from './server/revont-server.mjs'
 
 let server: Awaited<ReturnType<typeof startRevontServer>>
@@ -26,11 +27,7 @@ describe('RevontClient', () => {
   it('creates a webhook and masks its secret before handing it over', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
-      const created = await client.createWebhook(
-        { url, events: ['a'], description: 'd' },
-        () => Promise.resolve(),
-        () => {}
-      )
+      const created = await client.createWebhook({ url, events: ['a'], description: 'd' })
       expect(created.secret).toBe(server.secrets.at(-1))
       expect(created.webhook).not.toHaveProperty('secret')
       expect(server.webhooks.has(created.webhook.id)).toBe(true)
@@ -48,11 +45,7 @@ describe('RevontClient', () => {
 
   it('turns a refusal into an ApiError naming the request, the status, the message and the request id', async () => {
     const error = await client
-      .createWebhook(
-        { url: 'http://plain.example.com', events: ['a'], description: '' },
-        () => Promise.resolve(),
-        () => {}
-      )
+      .createWebhook({ url: 'http://plain.example.com', events: ['a'], description: '' })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect((error as ApiError).status).toBe(400)

@@ -1,7 +1,8 @@
 // The limiter on its own, with a clock that only moves when it sleeps.
 import { describe, expect, it } from 'vitest'
-import { TransientError, type RetryPolicy } from '../src/retry.js'
-import { Throttle } from '../src/throttle.js'
+import type { RetryPolicy } from '../src/api/retry.js'
+import { TransientError } from '../src/errors.js'
+import { Throttle } from '../src/api/throttle.js'
 
 function setup(maxRetries = 3) {
   const clock = { now: 1_000_000 }

@@ -1,13 +1,18 @@
-import { errorMessage } from '../error-message.js'
+// create: registers the webhook, hands its secret to the next steps before anything else can fail, and
+// (with if-exists) reuses or replaces those with the same URL. A POST is never blindly repeated.
+import { answerLost, type CreatedWebhook, type RevontClient } from '../api/client.js'
+import { backoffMs, nextAttempt } from '../api/retry.js'
+import { CancelledError, errorMessage } from '../errors.js'
 import type { CreateInputs } from '../inputs.js'
-import * as log from '../log.js'
-import { checkWritable, handOver } from '../outputs.js'
-import type { Report } from '../report.js'
-import type { RevontClient } from '../revont-client.js'
-import { saveCleanupPlan, saveCreatedId } from '../state.js'
-import { hasUrl, normalizeUrl, sameEventSet, type NewWebhook, type Webhook } from '../webhook.js'
+import { checkWritable, writeSecretOutputs } from '../results/outputs.js'
+import type { Report } from '../results/report.js'
+import { saveCleanupPlan, saveCreatedId, withdrawCleanupPlan } from '../state.js'
+import * as log from '../text/log.js'
+import { hasUrl, normalizeUrl } from '../webhooks/urls.js'
+import { sameEventSet, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
 import { deleteWebhooks } from './delete.js'
+import { deleteOrphans } from './orphans.js'
 
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
   const description = inputs.description ?? describeWorkflowRun()
@@ -36,18 +41,21 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     report.record('would create', webhook)
   } else {
     checkWritable()
-    const knownIds = new Set(before.map((known) => known.id))
-    // What the post step needs if this step is cancelled or killed while the POST is in flight, saved as
-    // the POST passes the gate: a POST that was never sent leaves the post step nothing to look for.
-    const savePlan = (): void => {
-      if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
+    // What the post step needs if this step is cancelled or killed while the POST is in flight.
+    if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
+    let created: CreatedWebhook
+    try {
+      created = await createWithoutOrphans(client, webhook, new Set(before.map((known) => known.id)), report)
+    } catch (error) {
+      // Stopped before any POST went out: the post step has nothing to look for.
+      if (inputs.cleanup && error instanceof CancelledError && error.notSent) withdrawCleanupPlan()
+      throw error
     }
-    const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report), savePlan)
     report.record('created', created.webhook)
     try {
-      handOver(created.webhook, created.secret)
+      writeSecretOutputs(created.webhook, created.secret)
     } catch (error) {
-      const undone = await deleteUnshared(client, created.webhook.id, report)
+      const undone = await undoCreate(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
     if (inputs.cleanup) saveCreatedId(created.webhook.id)
@@ -75,32 +83,43 @@ function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
 }
 
 /**
- * After a POST whose answer was lost, or (in the post step) that was cut short: deletes the webhooks this
- * run could have created and whose secret was never seen: this URL, not there before the step, and this
- * POST's description and event set. A same-URL webhook that differs may be another run's, so it is left
- * in place and named.
+ * POSTs the webhook, never twice blindly (docs/design.md#lost-answers): after an answer that may have been
+ * lost, it waits (the API may still be making the webhook), deletes by the orphan rule what the POST may
+ * have made, and only then tries again, or fails. A CancelledError that says `notSent` means that no POST
+ * of this call went out.
  */
-export async function deleteOrphans(
+export async function createWithoutOrphans(
   client: RevontClient,
-  asked: NewWebhook,
-  knownIds: Set<string>,
+  webhook: NewWebhook,
+  knownIds: ReadonlySet<string>,
   report: Report
-): Promise<void> {
-  const candidates = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
-  for (const candidate of candidates) {
-    if (candidate.description !== asked.description || !sameEventSet(candidate.events, asked.events)) {
-      log.warning(
-        `Left webhook ${candidate.id} in place: it has this url but another description or other events, so another run may own it`
-      )
-    } else if ((await client.deleteWebhook(candidate.id)) === 'deleted') {
-      report.record('deleted', candidate)
-      log.warning(`Deleted webhook ${candidate.id}: a POST whose answer was lost had created it, and its secret was never seen`)
+): Promise<CreatedWebhook> {
+  const { policy } = client
+  for (let retry = 0; ; retry++) {
+    try {
+      return await client.createWebhook(webhook)
+    } catch (error) {
+      if (retry > 0 && error instanceof CancelledError) throw new CancelledError(error.message)
+      const next = nextAttempt(policy, error, retry)
+      const lost = answerLost(error)
+      // After a lost answer the wait comes even when no attempt follows.
+      if ('waitMs' in next) await policy.sleep(next.waitMs)
+      else if (lost) await policy.sleep(backoffMs(policy, retry))
+      if (lost) {
+        await deleteOrphans(client, webhook, knownIds, report).catch((cleanup: unknown) => {
+          const failure = 'error' in next ? next.error : error
+          throw new Error(
+            `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`
+          )
+        })
+      }
+      if ('error' in next) throw next.error
     }
   }
 }
 
 /** After the new webhook's secret could not be handed on: nobody could verify its events, so it goes. */
-async function deleteUnshared(client: RevontClient, id: string, report: Report): Promise<string> {
+async function undoCreate(client: RevontClient, id: string, report: Report): Promise<string> {
   try {
     if ((await client.deleteWebhook(id)) === 'missing') return `the webhook ${id} it created is gone already`
     report.record('deleted', { id })

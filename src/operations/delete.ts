@@ -1,11 +1,12 @@
-import { shortened } from '../inert-text.js'
-import { CancelledError } from '../cancellation.js'
-import { errorMessage } from '../error-message.js'
+import type { RevontClient } from '../api/client.js'
+import { CancelledError } from '../errors.js'
+import { errorMessage } from '../errors.js'
 import type { DeleteInputs } from '../inputs.js'
-import * as log from '../log.js'
-import type { Report } from '../report.js'
-import type { RevontClient } from '../revont-client.js'
-import { hasUrl, type Webhook } from '../webhook.js'
+import type { Report } from '../results/report.js'
+import * as log from '../text/log.js'
+import { safeInline } from '../text/safe-text.js'
+import { hasUrl } from '../webhooks/urls.js'
+import type { Webhook } from '../webhooks/webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
 const DELETES_IN_FLIGHT = 8
@@ -13,7 +14,7 @@ const DELETES_IN_FLIGHT = 8
 const SHOWN_FAILURES = 10
 const FAILURES_LENGTH = 1800
 
-export async function deleteOperation(client: RevontClient, inputs: DeleteInputs, report: Report): Promise<void> {
+export async function deleteTarget(client: RevontClient, inputs: DeleteInputs, report: Report): Promise<void> {
   const { target } = inputs
   if ('id' in target && !inputs.dryRun) {
     // One request: the API itself says whether the id exists.
@@ -46,7 +47,7 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
   }
   let failures = 0
   let cancelled: CancelledError | undefined
-  const shown: string[] = []
+  const reasons: string[] = []
   const queue = [...webhooks]
   const worker = async (): Promise<void> => {
     for (let webhook = queue.shift(); webhook && !cancelled; webhook = queue.shift()) {
@@ -61,18 +62,18 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
         failures++
         const reason = errorMessage(error)
         report.record('failed', webhook, reason)
-        if (shown.length < SHOWN_FAILURES) shown.push(reason)
+        if (reasons.length < SHOWN_FAILURES) reasons.push(reason)
       }
     }
   }
   await Promise.all(Array.from({ length: Math.min(DELETES_IN_FLIGHT, webhooks.length) }, worker))
   if (cancelled) throw cancelled
   if (failures > 0) {
-    // Each shown failure gets its share of the length, less the room for '; ' and '…'.
-    const each = Math.floor(FAILURES_LENGTH / shown.length) - 3
-    const more = failures > shown.length ? `; and ${failures - shown.length} more: see the step summary` : ''
+    // Each reason gets its share of the length, less the room for '; ' and '…'.
+    const each = Math.floor(FAILURES_LENGTH / reasons.length) - 3
+    const more = failures > reasons.length ? `; and ${failures - reasons.length} more: see the step summary` : ''
     throw new Error(
-      `${failures} of ${webhooks.length} deletes failed: ${shown.map((reason) => shortened(reason, each)).join('; ')}${more}`
+      `${failures} of ${webhooks.length} deletes failed: ${reasons.map((reason) => safeInline(reason, each)).join('; ')}${more}`
     )
   }
 }

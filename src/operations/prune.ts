@@ -1,14 +1,13 @@
+import type { RevontClient } from '../api/client.js'
 import type { PruneInputs } from '../inputs.js'
-import * as log from '../log.js'
-import type { Report } from '../report.js'
-import type { RevontClient } from '../revont-client.js'
-import { ageMs, urlPatternMatcher } from '../webhook.js'
+import type { Report } from '../results/report.js'
+import * as log from '../text/log.js'
+import { ageMs } from '../webhooks/webhook.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function prune(client: RevontClient, inputs: PruneInputs, report: Report): Promise<void> {
-  const matchesPattern = urlPatternMatcher(inputs.pattern)
   const now = Date.now()
-  const candidates = (await client.listWebhooks()).filter(matchesPattern)
+  const candidates = (await client.listWebhooks()).filter(inputs.pattern.matches)
   const { olderThanMs } = inputs
   const stale =
     olderThanMs === undefined
@@ -19,6 +18,6 @@ export async function prune(client: RevontClient, inputs: PruneInputs, report: R
             log.warning(`Kept ${webhook.id}: its created_at is not an RFC 3339 timestamp with a time zone, so its age is unknown`)
           return age !== undefined && age > olderThanMs
         })
-  log.info(`${stale.length} of ${candidates.length} webhooks matching ${inputs.pattern} are to be pruned`)
+  log.info(`${stale.length} of ${candidates.length} webhooks matching ${inputs.pattern.text} are to be pruned`)
   await deleteWebhooks(client, stale, report)
 }

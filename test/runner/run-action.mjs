@@ -1,4 +1,5 @@
-// Runs the bundled action the way the GitHub runner does: `node dist/index.js` with INPUT_* variables
+// Runs the bundled action the way the GitHub runner does: `node dist/index.js` (the post step:
+// `node dist/post.js`) with INPUT_* variables
 // (action.yml defaults included), GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files and
 // RUNNER_TEMP, then reads back the outputs, the saved state, the summary and the log as the runner would
 // process them, and fails on a run that shows a key or secret or lets printed text become a workflow
@@ -39,8 +40,10 @@ export function actionInputs() {
  * @typedef {{ child: import('node:child_process').ChildProcess, stdout: () => string }} RunningStep
  * @typedef {{
  *   inputs?: Record<string, string>, env?: Record<string, string>, state?: Record<string, string>,
- *   during?: (step: RunningStep) => Promise<void>, timeoutMs?: number, readStdoutAfterMs?: number
+ *   during?: (step: RunningStep) => Promise<void>, timeoutMs?: number, readStdoutAfterMs?: number,
+ *   bundle?: 'index' | 'post'
  * }} RunOptions
+ *   bundle: which of dist/'s bundles runs: the main step's (index, the default) or the post step's
  *   state: what the main step saved, as the runner hands it to the post step (STATE_<name>)
  *   during: runs alongside the step, e.g. to send it the signals a cancelled job's runner sends
  *   readStdoutAfterMs: leave the action's stdout unread that long, as a busy runner might, so its pipe fills
@@ -48,7 +51,7 @@ export function actionInputs() {
 
 /** @param {RunOptions} options */
 export async function runAction(options = {}) {
-  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0 } = options
+  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0, bundle = 'index' } = options
   const dir = newRunDir()
   const outputFile = join(dir, 'output')
   const stateFile = join(dir, 'state')
@@ -72,7 +75,7 @@ export async function runAction(options = {}) {
     ...inputEnv,
     ...env
   }
-  const child = spawn(actionNode, [join(repoRoot, 'dist', 'index.js')], {
+  const child = spawn(actionNode, [join(repoRoot, 'dist', `${bundle}.js`)], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -110,7 +113,7 @@ export async function runAction(options = {}) {
     log,
     dir,
     /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
-    post: () => runAction({ inputs, env, state: saved, timeoutMs })
+    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post' })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.

@@ -1,8 +1,8 @@
 // What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
-import type { Operation } from './inputs.js'
-import * as log from './log.js'
-import type { Webhook } from './webhook.js'
+import type { Operation } from '../inputs.js'
+import * as log from '../text/log.js'
+import type { Webhook } from '../webhooks/webhook.js'
 
 type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete' | 'failed'
 

@@ -1,6 +1,7 @@
 // The retry policy: which failures are transient, how long to wait, and the loop that waits.
 import { setTimeout as wait } from 'node:timers/promises'
-import { cancellation } from './cancellation.js'
+import { cancellation } from '../cancellation.js'
+import { TransientError } from '../errors.js'
 
 export const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const MAX_RETRY_AFTER_MS = 60_000
@@ -22,20 +23,6 @@ export function retryPolicy(maxRetries: number, waitScale = 1): RetryPolicy {
     random: Math.random,
     // A cancelled step waits no longer: the request that follows stops at RevontClient's gate.
     sleep: (ms) => wait(ms, undefined, { signal: cancellation }).catch(() => undefined)
-  }
-}
-
-/** A failure worth another attempt: the answer was lost, or the API asked us to come back. */
-export class TransientError extends Error {
-  constructor(
-    message: string,
-    /** What the API asked for in Retry-After, if it did. */
-    readonly retryAfterMs?: number,
-    /** The HTTP status, when the API answered at all. */
-    readonly status?: number
-  ) {
-    super(message)
-    this.name = 'TransientError'
   }
 }
 

@@ -1,29 +1,17 @@
-// Step outputs and the step summary, both derived from the Report.
-import { appendFileSync, closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs'
-import { EOL, tmpdir } from 'node:os'
+// The step outputs, derived from the Report, and the webhooks file a long list goes to.
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { errorMessage } from './error-message.js'
-import { forHtml } from './inert-text.js'
-import type { Inputs } from './inputs.js'
-import * as log from './log.js'
-import { redact } from './mask.js'
-import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
-import type { Webhook } from './webhook.js'
+import { errorMessage } from '../errors.js'
+import type { Inputs } from '../inputs.js'
+import * as log from '../text/log.js'
+import { redact } from '../text/secrets.js'
+import type { Webhook } from '../webhooks/webhook.js'
+import type { Report } from './report.js'
 
 /** GitHub refuses step outputs past 1 MB; a larger list goes to webhooks-file only. */
 const MAX_OUTPUT_BYTES = 1_000_000
-/**
- * Keeps the summary below GitHub's 1 MiB whatever the API sends: a table has at most SHOWN_ROWS rows of
- * 7 cells, and escaping makes a cell of 200 characters at most 1,203 bytes: about 850 KB at the very most.
- */
-const SUMMARY_MAX_CELL = 200
-/**
- * Failures are listed apart, each with its reason, up to this many bytes: hundreds fit, and with the
- * table's 850 KB the summary stays below 1 MiB.
- */
-const SUMMARY_FAILURES_BYTES = 150_000
-const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
 
 /**
  * Throws unless the step outputs' file can be written, so that create finds out before its POST, not
@@ -43,7 +31,7 @@ export function checkWritable(): void {
  * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
  * webhook whose secret never reaches the next steps is one nobody can verify.
  */
-export function handOver(webhook: Webhook, secret: string): void {
+export function writeSecretOutputs(webhook: Webhook, secret: string): void {
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
 }
@@ -135,50 +123,4 @@ function writeWebhooksFile(json: string): string {
   const file = join(folder, `revont-webhooks-${process.pid}-${Date.now().toString(36)}.json`)
   writeFileSync(file, json, { flag: 'wx', mode: 0o600 })
   return file
-}
-
-/** `title` names what ran: the operation, or the post step's cleanup. */
-export function writeSummary(report: Report, title: string = report.operation): void {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const dryRun = report.dryRun ? ' (dry run: nothing was changed)' : ''
-  const parts = [`<h3>Revont webhooks: ${title}${dryRun}</h3>`]
-  if (report.listed) {
-    parts.push(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`)
-    parts.push(...table(report.listed.map((webhook) => ({ change: 'listed', webhook }))))
-  }
-  const changes = report.changes.filter((row) => row.change !== 'failed')
-  const failures = report.changes.filter((row) => row.change === 'failed')
-  if (changes.length > 0) parts.push(...table(changes))
-  else if (report.operation !== 'list' && failures.length === 0) parts.push('<p>Nothing to change.</p>')
-  if (failures.length > 0) parts.push(failureList(failures))
-  // Written at once: an async write would start libuv's thread pool for this one file.
-  appendFileSync(process.env.GITHUB_STEP_SUMMARY, parts.join(EOL) + EOL)
-}
-
-/** Each failure with its reason, as far as SUMMARY_FAILURES_BYTES allows. */
-function failureList(rows: ChangeRow[]): string {
-  let items = ''
-  let bytes = 0
-  let shown = 0
-  for (const { webhook, reason } of rows) {
-    const item = `<li><code>${forHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${forHtml(webhook.url, SUMMARY_MAX_CELL)}: ${forHtml(reason, SUMMARY_MAX_CELL)}</li>`
-    bytes += Buffer.byteLength(item)
-    if (bytes > SUMMARY_FAILURES_BYTES) break
-    items += item
-    shown++
-  }
-  const more = rows.length > shown ? `<p>… and ${rows.length - shown} more, not shown here.</p>` : ''
-  return `<p>${rows.length} failed:</p><ul>${items}</ul>${more}`
-}
-
-/** The table, and a line that says how many rows it leaves out. */
-function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): string[] {
-  let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
-  for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
-    const { id, url, events, status, created_at, description } = webhook
-    const cells = [change, id, url, events?.join(', '), status, created_at, description]
-    html += `<tr><td>${cells.map((value) => forHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
-  }
-  html += '</table>'
-  return rows.length > SHOWN_ROWS ? [html, `<p>… and ${rows.length - SHOWN_ROWS} more, not shown here.</p>`] : [html]
 }

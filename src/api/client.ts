@@ -1,50 +1,43 @@
-// The Revont Webhooks API: list, create and delete, each with the retry policy applied, and every
-// failure turned into a message that names the request and what the API said.
+// The Revont Webhooks API: list, create (one POST) and delete, each under the retry policy and the run's
+// throttle, and every failure turned into a message that names the request and what the API said. What
+// to do when a POST's answer is lost is the create operation's business (operations/create.ts).
 import { STATUS_CODES } from 'node:http'
-import { throwIfCancelled } from './cancellation.js'
-import { errorMessage } from './error-message.js'
-import { ProxyConfigError, send, TimeoutError, type HttpResponse } from './http.js'
-import { shortened } from './inert-text.js'
-import type { Connection } from './inputs.js'
-import { mask } from './mask.js'
-import {
-  backoffMs,
-  nextAttempt,
-  parseRetryAfter,
-  TRANSIENT_STATUSES,
-  TransientError,
-  withRetries,
-  type RetryPolicy
-} from './retry.js'
-import * as log from './log.js'
+import { throwIfCancelled } from '../cancellation.js'
+import { ApiError, errorMessage, ProxyConfigError, TimeoutError, TransientError } from '../errors.js'
+import type { Connection } from '../inputs.js'
+import * as log from '../text/log.js'
+import { safeInline } from '../text/safe-text.js'
+import { mask } from '../text/secrets.js'
+import { ACTION_NAME, ACTION_VERSION } from '../version.js'
+import { toWebhook, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
+import { send, type HttpResponse } from './http.js'
+import { parseRetryAfter, retryPolicy, TRANSIENT_STATUSES, withRetries, type RetryPolicy } from './retry.js'
 import { Throttle } from './throttle.js'
-import { ACTION_NAME, ACTION_VERSION } from './version.js'
-import { toWebhook, type NewWebhook, type Webhook } from './webhook.js'
 
-/** The API answered, and the answer is final: retrying would not change it. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number
-  ) {
-    super(message)
-    this.name = 'ApiError'
-  }
-}
-
-interface CreatedWebhook {
+export interface CreatedWebhook {
   webhook: Webhook
   secret: string
 }
 
 type Method = 'GET' | 'POST' | 'DELETE'
 
+/** The client of a run, main step or post step: one retry policy, one deadline, one throttle. */
+export function newClient(connection: Connection): RevontClient {
+  return new RevontClient(connection, retryPolicy(connection.maxRetries, waitScale()))
+}
+
+/** REVONT_ACTION_WAIT_SCALE shrinks retry waits for the test suite; it is not an input. */
+function waitScale(): number {
+  const scale = Number(process.env.REVONT_ACTION_WAIT_SCALE ?? 1)
+  return Number.isFinite(scale) && scale >= 0 ? scale : 1
+}
+
 export class RevontClient {
   private readonly throttle: Throttle
 
   constructor(
     private readonly connection: Connection,
-    private readonly policy: RetryPolicy
+    readonly policy: RetryPolicy
   ) {
     this.throttle = new Throttle(policy)
   }
@@ -61,36 +54,11 @@ export class RevontClient {
   }
 
   /**
-   * POSTs the webhook; never twice blindly. When an answer is lost the webhook may exist already, with a
-   * secret nobody saw: after a wait, which gives the API time to finish what it was doing, `removeOrphans`
-   * runs before the next attempt, or before the step fails. `beforeSend` runs as each POST passes the
-   * cancellation gate, right before it is sent.
+   * One POST, never repeated here: an answer that is lost may mean a webhook exists whose secret nobody
+   * saw (see docs/design.md#lost-answers). Only a 429, which the API did not act on, is sent again.
    */
-  async createWebhook(webhook: NewWebhook, removeOrphans: () => Promise<void>, beforeSend: () => void): Promise<CreatedWebhook> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await this.postOnce(webhook, beforeSend)
-      } catch (error) {
-        const next = nextAttempt(this.policy, error, retry)
-        const lost = answerLost(error)
-        // After a lost answer the wait comes even when no attempt follows: the API may still be making it.
-        if ('waitMs' in next) await this.policy.sleep(next.waitMs)
-        else if (lost) await this.policy.sleep(backoffMs(this.policy, retry))
-        if (lost) {
-          await removeOrphans().catch((cleanup: unknown) => {
-            const failure = 'error' in next ? next.error : error
-            throw new Error(
-              `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`
-            )
-          })
-        }
-        if ('error' in next) throw next.error
-      }
-    }
-  }
-
-  private async postOnce(webhook: NewWebhook, beforeSend: () => void): Promise<CreatedWebhook> {
-    const answer = (await this.request('POST', '/webhooks', webhook, beforeSend)) as Record<string, unknown> | undefined
+  async createWebhook(webhook: NewWebhook): Promise<CreatedWebhook> {
+    const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
     const secret = answer?.secret
     // Masked before anything else is done with the answer; a blank secret is no secret.
     if (typeof secret === 'string' && secret.trim()) mask(secret)
@@ -121,9 +89,9 @@ export class RevontClient {
 
   /**
    * One attempt, repeated after each 429 as long as the run's Throttle allows; resolves with the body
-   * parsed (undefined when empty). `beforeSend` runs once the request has passed the gate.
+   * parsed (undefined when empty).
    */
-  private async request(method: Method, path: string, body?: unknown, beforeSend?: () => void): Promise<unknown> {
+  private async request(method: Method, path: string, body?: unknown): Promise<unknown> {
     const where = `${method} ${path}`
     for (;;) {
       // Every request of the run starts here, and only here.
@@ -132,7 +100,6 @@ export class RevontClient {
       try {
         // A cancelled step starts no request, not even one that was waiting for the throttle.
         throwIfCancelled(where)
-        beforeSend?.()
         response = await this.sendOnce(where, method, path, body)
         return this.read(where, response)
       } catch (error) {
@@ -218,13 +185,13 @@ function apiSays(response: HttpResponse, parsed: unknown): string {
   const said = typeof error === 'string' ? error : (pickString(error, 'message') ?? pickString(json, 'message') ?? undefined)
   const requestId = headerValue(response, 'x-request-id') ?? pickString(json, 'request_id') ?? pickString(error, 'request_id')
   let text = ''
-  if (said) text += `: ${shortened(said, 300)}`
+  if (said) text += `: ${safeInline(said, 300)}`
   else if (parsed === NOT_JSON && response.body.trim()) text += ' (the body was not JSON)'
   if (response.status === 401) text += ' (the API key was rejected: check api-key or REVONT_API_KEY)'
   if (response.status >= 300 && response.status < 400) {
     text += ` (redirects are not followed, so the API key goes to no other host: check api-url)`
   }
-  if (requestId) text += ` (request id ${shortened(requestId, 100)})`
+  if (requestId) text += ` (request id ${safeInline(requestId, 100)})`
   return text
 }
 
@@ -232,7 +199,7 @@ function apiSays(response: HttpResponse, parsed: unknown): string {
  * The request may have been carried out without our reading the answer: a network error, a timeout, any
  * 5xx, or an unreadable success. A 408 or 429 says the API did not handle it.
  */
-function answerLost(error: unknown): boolean {
+export function answerLost(error: unknown): boolean {
   if (error instanceof ApiError) return error.status >= 500
   return error instanceof TransientError && error.status !== 408 && error.status !== 429
 }

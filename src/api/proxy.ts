@@ -1,113 +1,26 @@
-// One HTTP attempt under one deadline. The retry loop lives in retry.ts; redirects are never followed
-// (the caller sees the 3xx), so the API key goes to no host but the API's.
+// Requests behind a proxy, by the runner's rules (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): each connection is
+// a CONNECT tunnel through the proxy to the API's origin, opened under the attempt's deadline.
 import * as http from 'node:http'
+import * as https from 'node:https'
 import { isIP, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
-import { urlToHttpOptions } from 'node:url'
+import * as tls from 'node:tls'
 import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy'
-
-export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE'
-  url: string
-  headers: Record<string, string>
-  body?: string
-}
-
-export interface HttpResponse {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: string
-  bytes: number
-}
-
-/** No complete answer within the deadline: proxy CONNECT, TLS, headers and the whole body together. */
-export class TimeoutError extends Error {
-  constructor(host: string, timeoutMs: number) {
-    super(`no complete answer from ${host} within ${timeoutMs / 1000} s (timeout-seconds)`)
-    this.name = 'TimeoutError'
-  }
-}
-
-/** A proxy variable applies but cannot be read. Final: going direct instead would bypass the proxy. */
-export class ProxyConfigError extends Error {
-  constructor(variable: string) {
-    super(`${variable} is set but cannot be read as a proxy URL (check the % escapes in its user name and password)`)
-    this.name = 'ProxyConfigError'
-  }
-}
-
-const MAX_BODY_BYTES = 64 * 1024 * 1024
+import { ProxyConfigError } from '../errors.js'
 
 /** Request options as they reach a tunnel agent's createConnection, which Node passes them on to. */
-interface TunnelRequestOptions extends http.RequestOptions {
+export interface TunnelRequestOptions extends http.RequestOptions {
   /** Aborted when the attempt times out, so a CONNECT still waiting for its answer ends with it. */
   deadline?: AbortSignal
-}
-
-export async function send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
-  const url = new URL(request.url)
-  // Loaded on first use: TLS only for https.
-  const transport = url.protocol === 'https:' ? await import('node:https') : http
-  const agent = await agentFor(url)
-  return new Promise((resolve, reject) => {
-    const deadline = new AbortController()
-    const options: TunnelRequestOptions = {
-      ...urlToHttpOptions(url),
-      // The path as written: URL parsing would resolve an encoded id of . or .. as a path segment.
-      path: request.url.slice(url.origin.length),
-      method: request.method,
-      headers:
-        request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
-      agent,
-      deadline: deadline.signal
-    }
-    const req = transport.request(options)
-    // The timer settles the promise itself: a request still waiting for its tunnel has no socket yet, and
-    // destroying it alone would report nothing until the tunnel answered.
-    const timer = setTimeout(() => {
-      const error = new TimeoutError(url.hostname, timeoutMs)
-      reject(error)
-      deadline.abort(error)
-      req.destroy(error)
-    }, timeoutMs)
-    const fail = (error: Error): void => {
-      clearTimeout(timer)
-      reject(error)
-    }
-    req.on('error', fail)
-    req.on('response', (res) => {
-      // Decoded as it arrives, while the rest is still on its way, rather than all at the end.
-      const decoder = new StringDecoder('utf8')
-      let body = ''
-      let bytes = 0
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length
-        if (bytes > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`))
-        else body += decoder.write(chunk)
-      })
-      res.on('error', fail)
-      res.on('end', () => {
-        clearTimeout(timer)
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: body + decoder.end(),
-          bytes
-        })
-      })
-    })
-    req.end(request.body)
-  })
 }
 
 /** Per origin: a tunnelling agent behind a proxy, or undefined for Node's own (keep-alive) agent. */
 const agents = new Map<string, http.Agent | undefined>()
 
-async function agentFor(url: URL): Promise<http.Agent | undefined> {
+export function agentFor(url: URL): http.Agent | undefined {
   if (!agents.has(url.origin)) {
     const proxy = proxyFor(url)
-    agents.set(url.origin, proxy && (await tunnelAgent(url, proxy)))
+    agents.set(url.origin, proxy && tunnelAgent(url, proxy))
   }
   return agents.get(url.origin)
 }
@@ -134,8 +47,8 @@ function proxyFor(url: URL): URL | undefined {
 }
 
 /** A keep-alive agent whose connections are CONNECT tunnels through the proxy to the target's origin. */
-async function tunnelAgent(target: URL, proxy: URL): Promise<http.Agent> {
-  const Agent = target.protocol === 'https:' ? (await import('node:https')).Agent : http.Agent
+function tunnelAgent(target: URL, proxy: URL): http.Agent {
+  const Agent = target.protocol === 'https:' ? https.Agent : http.Agent
   const agent = new Agent({ keepAlive: true })
   agent.createConnection = (options: TunnelRequestOptions, callback) => {
     openTunnel(target, proxy, options.deadline).then(
@@ -152,7 +65,7 @@ async function tunnelAgent(target: URL, proxy: URL): Promise<http.Agent> {
 async function openTunnel(target: URL, proxy: URL, deadline: AbortSignal | undefined): Promise<Duplex> {
   const port = target.port || (target.protocol === 'https:' ? '443' : '80')
   const authority = `${target.hostname}:${port}`
-  const transport = proxy.protocol === 'https:' ? await import('node:https') : http
+  const transport = proxy.protocol === 'https:' ? https : http
   // getProxyUrl has decoded the user name and password already.
   const auth =
     proxy.username || proxy.password ? Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64') : undefined
@@ -179,7 +92,6 @@ async function openTunnel(target: URL, proxy: URL, deadline: AbortSignal | undef
     connect.end()
   })
   if (target.protocol !== 'https:') return socket
-  const tls = await import('node:tls')
   const host = target.hostname.replace(/^\[|\]$/g, '')
   return tls.connect({ socket, host, servername: isIP(host) ? undefined : host })
 }

@@ -1,7 +1,7 @@
 // Secrets: masked in the runner's log, and redacted from every text the action prints. The runner's mask
 // matches only the exact text, so a secret that reaches a line in any other form (cut short, its
 // whitespace changed, escaped) must be gone before that happens: redact() runs before every such change
-// (and again after it, in inert-text.ts).
+// (and again after it, in safe-text.ts; docs/design.md#redaction).
 import * as core from '@actions/core'
 
 /** Shorter lines are not masked alone: masking "d" would blank every d in the rest of the job's log. */
@@ -49,13 +49,13 @@ export function mask(value: string): void {
 
 /**
  * At most the first `maxLength` characters of the text, redacted (then `…` if any was left out). Only as
- * much is read as a secret that starts before the cut could reach, so a hostile 600 KB text costs no more
+ * much is read as a secret that starts before the cut could reach, so a hostile long text costs no more
  * than a short one.
  */
-export function redactedStart(text: string, maxLength: number): string {
+export function redactAndCut(text: string, maxLength: number): string {
   const read = text.slice(0, maxLength + longest)
-  const shown = redact(read)
-  return shown.length > maxLength || read.length < text.length ? `${shown.slice(0, maxLength)}…` : shown
+  const redacted = redact(read)
+  return redacted.length > maxLength || read.length < text.length ? `${redacted.slice(0, maxLength)}…` : redacted
 }
 
 /** The text with every known secret, and every run of FRAGMENT or more characters of one, replaced by ***. */
@@ -68,12 +68,12 @@ export function redact(text: string): string {
     }
   }
   if (!hidden) return text
-  let shown = ''
+  let out = ''
   for (let i = 0; i < text.length; i++) {
-    if (!hidden[i]) shown += text[i]
-    else if (!hidden[i - 1]) shown += '***'
+    if (!hidden[i]) out += text[i]
+    else if (!hidden[i - 1]) out += '***'
   }
-  return shown
+  return out
 }
 
 /** The UTF-16 units at i and i + 1 as one number. */

@@ -4,8 +4,9 @@
 // (Retry-After, or a backoff with jitter), and requests are then spaced at a rate a little below what
 // the API let through, raised slowly while requests succeed and cut again at the next 429 (like the
 // AWS SDKs' adaptive retry mode).
-import { cancellation } from './cancellation.js'
-import { backoffMs, retryAfterTooLong, type RetryPolicy, type TransientError } from './retry.js'
+import { cancellation } from '../cancellation.js'
+import type { TransientError } from '../errors.js'
+import { backoffMs, retryAfterTooLong, type RetryPolicy } from './retry.js'
 
 /** Each throttled round cuts the rate to this share. */
 const CUT = 0.8

@@ -33,71 +33,10 @@ export function toWebhook(item: unknown): Webhook | undefined {
   return webhook
 }
 
-/** WHATWG normalisation; a URL that does not parse is compared as it is. */
-export function normalizeUrl(url: string): string {
-  try {
-    return new URL(url).href
-  } catch {
-    return url
-  }
-}
-
-export function hasUrl(webhook: Webhook, normalizedUrl: string): boolean {
-  return normalizeUrl(webhook.url) === normalizedUrl
-}
-
 export function sameEventSet(a: string[], b: string[]): boolean {
   const setA = new Set(a)
   const setB = new Set(b)
   return setA.size === setB.size && [...setA].every((event) => setB.has(event))
-}
-
-/**
- * A prune pattern (checked and normalised by inputs.ts) as a test of a webhook's normalised URL. In the
- * host, `*` matches within one DNS label (never `.`, `:` or `/`); after the host, any run of characters.
- * No regular expression: the time taken is linear in the URL's length, whatever the API sends.
- */
-export function urlPatternMatcher(pattern: string): (webhook: Webhook) => boolean {
-  const hostStart = pattern.indexOf('://') + 3
-  const pathStart = pattern.indexOf('/', hostStart)
-  const scheme = pattern.slice(0, hostStart - 2)
-  const hostLabels = pattern.slice(hostStart, pathStart === -1 ? undefined : pathStart).split('.')
-  const path = pathStart === -1 ? '' : pattern.slice(pathStart)
-  return (webhook) => {
-    let url: URL
-    try {
-      url = new URL(webhook.url)
-    } catch {
-      return false
-    }
-    const labels = url.host.split('.')
-    return (
-      url.protocol === scheme &&
-      labels.length === hostLabels.length &&
-      hostLabels.every((label, i) => globMatches(label, labels[i], ':')) &&
-      globMatches(path, url.pathname + url.search + url.hash)
-    )
-  }
-}
-
-/**
- * Whether `text` matches `glob`, whose `*` stands for any run of characters other than `forbidden`.
- * Each literal piece is matched at its earliest place, which is right for `*`-only globs: one pass.
- */
-function globMatches(glob: string, text: string, forbidden?: string): boolean {
-  const pieces = glob.split('*')
-  const first = pieces[0]
-  const last = pieces[pieces.length - 1]
-  if (pieces.length === 1) return glob === text
-  if (!text.startsWith(first) || !text.endsWith(last) || text.length < first.length + last.length) return false
-  let at = first.length
-  const end = text.length - last.length
-  for (const piece of pieces.slice(1, -1)) {
-    const found = text.indexOf(piece, at)
-    if (found === -1 || found + piece.length > end || (forbidden && text.slice(at, found).includes(forbidden))) return false
-    at = found + piece.length
-  }
-  return !forbidden || !text.slice(at, end).includes(forbidden)
 }
 
 /** RFC 3339 with a time zone: `2024-02-01T10:00:00Z`, `2024-02-01T10:00:00.5+02:00`. */

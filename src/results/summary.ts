@@ -1,0 +1,59 @@
+// The step summary: what was listed or changed, never a secret, and under GitHub's 1 MiB however many
+// webhooks there are.
+import { appendFileSync } from 'node:fs'
+import { EOL } from 'node:os'
+import { safeHtml } from '../text/safe-text.js'
+import type { Webhook } from '../webhooks/webhook.js'
+import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
+
+/** Cells are cut to this before they are escaped, so that a table's worst case is known (docs/design.md#summary-size). */
+const SUMMARY_MAX_CELL = 200
+/** Failures are listed apart, each with its reason, up to this many bytes; with the table's worst case, under 1 MiB. */
+const SUMMARY_FAILURES_BYTES = 150_000
+const SUMMARY_COLUMNS = ['', 'id', 'url', 'events', 'status', 'created', 'description']
+
+/** `title` names what ran: the operation, or the post step's cleanup. */
+export function writeSummary(report: Report, title: string = report.operation): void {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const dryRun = report.dryRun ? ' (dry run: nothing was changed)' : ''
+  const parts = [`<h3>Revont webhooks: ${title}${dryRun}</h3>`]
+  if (report.listed) {
+    parts.push(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`)
+    parts.push(...table(report.listed.map((webhook) => ({ change: 'listed', webhook }))))
+  }
+  const changes = report.changes.filter((row) => row.change !== 'failed')
+  const failures = report.changes.filter((row) => row.change === 'failed')
+  if (changes.length > 0) parts.push(...table(changes))
+  else if (report.operation !== 'list' && failures.length === 0) parts.push('<p>Nothing to change.</p>')
+  if (failures.length > 0) parts.push(failureList(failures))
+  // Written at once: an async write would start libuv's thread pool for this one file.
+  appendFileSync(process.env.GITHUB_STEP_SUMMARY, parts.join(EOL) + EOL)
+}
+
+/** Each failure with its reason, as far as SUMMARY_FAILURES_BYTES allows. */
+function failureList(rows: ChangeRow[]): string {
+  let items = ''
+  let bytes = 0
+  let listed = 0
+  for (const { webhook, reason } of rows) {
+    const item = `<li><code>${safeHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${safeHtml(webhook.url, SUMMARY_MAX_CELL)}: ${safeHtml(reason, SUMMARY_MAX_CELL)}</li>`
+    bytes += Buffer.byteLength(item)
+    if (bytes > SUMMARY_FAILURES_BYTES) break
+    items += item
+    listed++
+  }
+  const more = rows.length > listed ? `<p>… and ${rows.length - listed} more, not shown here.</p>` : ''
+  return `<p>${rows.length} failed:</p><ul>${items}</ul>${more}`
+}
+
+/** The table, and a line that says how many rows it leaves out. */
+function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): string[] {
+  let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
+  for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
+    const { id, url, events, status, created_at, description } = webhook
+    const cells = [change, id, url, events?.join(', '), status, created_at, description]
+    html += `<tr><td>${cells.map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
+  }
+  html += '</table>'
+  return rows.length > SHOWN_ROWS ? [html, `<p>… and ${rows.length - SHOWN_ROWS} more, not shown here.</p>`] : [html]
+}

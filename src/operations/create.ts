@@ -42,7 +42,8 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     const savePlan = (): void => {
       if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
     }
-    const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report), savePlan)
+    const removeOrphans = async (): Promise<void> => deleteOrphans(client, await client.listWebhooks(), webhook, knownIds, report)
+    const created = await client.createWebhook(webhook, removeOrphans, savePlan)
     report.record('created', created.webhook)
     try {
       handOver(created.webhook, created.secret)
@@ -50,8 +51,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       const undone = await deleteUnshared(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
+    // Only a webhook as asked for is the post step's to delete by its id.
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
@@ -75,18 +77,19 @@ function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
 }
 
 /**
- * After a POST whose answer was lost, or (in the post step) that was cut short: deletes the webhooks this
- * run could have created and whose secret was never seen: this URL, not there before the step, and this
- * POST's description and event set. A same-URL webhook that differs may be another run's, so it is left
+ * After a POST whose answer was lost, and in the post step: deletes those of `listed` that this run could
+ * have created and whose secret was never seen: this URL, not there before the step, and this POST's
+ * description and event set. A same-URL webhook that differs may be another run's, so it is left
  * in place and named.
  */
 export async function deleteOrphans(
   client: RevontClient,
+  listed: Webhook[],
   asked: NewWebhook,
   knownIds: Set<string>,
   report: Report
 ): Promise<void> {
-  const candidates = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
+  const candidates = listed.filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
   for (const candidate of candidates) {
     if (candidate.description !== asked.description || !sameEventSet(candidate.events, asked.events)) {
       log.warning(

@@ -51,16 +51,15 @@ async function cleanUp({ plan, createdId }: Cleanup, report: Report, left: { byH
   // The connection comes from the inputs (the runner gives the post step the main step's); what to
   // delete, from the saved state only.
   const client = newClient(parseConnection(process.env))
-  const { url, events, description } = plan
   const existing = new Set(plan.existingIds)
   // One list for both: what the API holds under the saved id, and behaviour 8's rule once more, since a
   // POST whose answer was lost may be made after the main step's sweep listed, and a retry then succeed.
   const listed = await client.listWebhooks()
   if (createdId) await deleteCreated(client, createdId, listed, plan, existing, report)
-  else log.info(`The main step saved no webhook id for ${url}: looking for a webhook its POST may have created`)
+  else log.info(`The main step saved no webhook id for ${plan.url}: looking for a webhook its POST may have created`)
   left.byHand = lookFor(plan)
   const others = listed.filter((webhook) => webhook.id !== createdId)
-  await deleteOrphans(client, others, { url, events, description }, existing, report)
+  await deleteOrphans(client, others, plan, existing, report)
 }
 
 /** Deleted by its id only when the API lists it with this url and it did not have the url before the step. */

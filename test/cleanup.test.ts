@@ -294,16 +294,17 @@ describe('the post step, whatever the API answered', () => {
   const elsewhere = 'https://prod.example.com/hooks/revont'
 
   it.each([
-    ['with that other url: the step fails the 201 check', elsewhere, 1, []],
+    ['with that other url: the step fails the 201 check', elsewhere, 1, undefined, []],
     [
       'with this url: the API lists it at the other',
       endpoint,
       0,
+      'wh_prod',
       ['Left webhook wh_prod in place: the API lists it with another url, so this step did not create it']
     ]
   ])(
     'a 201 whose id is an existing webhook at another url, %s; the post step leaves it',
-    async (_, answeredUrl, mainCode, postWarnings) => {
+    async (_, answeredUrl, mainCode, savedId, postWarnings) => {
       server.seed([{ id: 'wh_prod', url: elsewhere, events: ['call.ended'] }])
       server.inject({
         method: 'POST',
@@ -314,6 +315,8 @@ describe('the post step, whatever the API answered', () => {
       })
       const main = await runMain()
       expect(main.code).toBe(mainCode)
+      // Only a 201 that passed its check leaves its id to the post step.
+      expect(main.state.createdId).toBe(savedId)
       const before = server.requests.length
       const post = await main.post()
       expect(post.code).toBe(0)

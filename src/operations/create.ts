@@ -58,8 +58,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       const undone = await undoCreate(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
+    // Only a webhook as asked for is the post step's to delete by its id.
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
@@ -106,7 +107,7 @@ export async function createWithoutOrphans(
       if ('waitMs' in next) await policy.sleep(next.waitMs)
       else if (lost) await policy.sleep(backoffMs(policy, retry))
       if (lost) {
-        await deleteOrphans(client, webhook, knownIds, report).catch((cleanup: unknown) => {
+        await deleteOrphans(client, await client.listWebhooks(), webhook, knownIds, report).catch((cleanup: unknown) => {
           const failure = 'error' in next ? next.error : error
           throw new Error(
             `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`

@@ -3,13 +3,14 @@
 // delete by hand.
 import { newClient, type RevontClient } from './api/client.js'
 import { errorMessage } from './errors.js'
-import { parseConnection, readApiKey } from './inputs.js'
+import { parseConnection, parseSecretQueryParams, readApiKey } from './inputs.js'
 import { deleteOrphans } from './operations/orphans.js'
 import { Report } from './results/report.js'
 import { writeSummary } from './results/summary.js'
 import { readCleanup, type Cleanup } from './state.js'
 import * as log from './text/log.js'
 import { mask } from './text/secrets.js'
+import { credentialsIn, shownUrl, useSecretQueryParams } from './webhooks/urls.js'
 
 const PRUNE_HINT = 'or let a scheduled prune (operation: prune) remove it'
 
@@ -27,6 +28,8 @@ export async function post(): Promise<void> {
   try {
     // The connection comes from the inputs (the runner gives the post step the main step's); what to
     // delete, from the saved state only.
+    useSecretQueryParams(parseSecretQueryParams(process.env))
+    for (const credential of credentialsIn(cleanup.plan.url)) mask(credential)
     await cleanUp(newClient(parseConnection(process.env)), cleanup, report)
   } catch (error) {
     log.warning(`Cleanup failed: ${errorMessage(error)}. ${whatToDelete(cleanup)} by hand, ${PRUNE_HINT}`)
@@ -51,7 +54,7 @@ async function cleanUp(client: RevontClient, { plan, createdId }: Cleanup, repor
   // The POST was cut short (cancelled, killed, or its answer lost for good): the orphan rule decides
   // what it may have made.
   const { url, events, description } = plan
-  log.info(`The POST for ${url} was cut short: looking for a webhook it may have created`)
+  log.info(`The POST for ${shownUrl(url)} was cut short: looking for a webhook it may have created`)
   await deleteOrphans(client, { url, events, description }, new Set(plan.existingIds), report)
 }
 
@@ -60,5 +63,5 @@ function whatToDelete({ plan, createdId }: Cleanup): string {
   const ids = plan.existingIds
   const named = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ')
   const existing = ids.length > 0 ? ` and not one of ${named}` : ''
-  return `Look for a webhook with url ${plan.url}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
+  return `Look for a webhook with url ${shownUrl(plan.url)}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
 }

@@ -5,14 +5,14 @@
 import { newClient, type RevontClient } from './api/client.js'
 import { onCancelSignal } from './cancellation.js'
 import { CancelledError, errorMessage } from './errors.js'
-import { parseConnection, readApiKey } from './inputs.js'
+import { parseConnection, parseSecretQueryParams, readApiKey } from './inputs.js'
 import { deleteOrphans } from './operations/orphans.js'
 import { Report } from './results/report.js'
 import { writeSummary } from './results/summary.js'
 import { readCleanup, type Cleanup, type CleanupPlan } from './state.js'
 import * as log from './text/log.js'
 import { mask } from './text/secrets.js'
-import { hasUrl } from './webhooks/urls.js'
+import { credentialsIn, hasUrl, shownUrl, useSecretQueryParams } from './webhooks/urls.js'
 import type { Webhook } from './webhooks/webhook.js'
 
 const PRUNE_HINT = 'or let a scheduled prune (operation: prune) remove it'
@@ -23,10 +23,12 @@ export async function post(): Promise<void> {
   let cleanup: Cleanup | undefined
   try {
     cleanup = readCleanup()
+    useSecretQueryParams(parseSecretQueryParams(process.env))
   } catch (error) {
     return log.warning(`Nothing was cleaned up: ${errorMessage(error)}; check for a webhook this job created, ${PRUNE_HINT}`)
   }
   if (!cleanup) return log.debug('Nothing to clean up: this step sent no POST with cleanup: true')
+  for (const credential of credentialsIn(cleanup.plan.url)) mask(credential)
   const report = new Report('delete', false)
   const { createdId, plan } = cleanup
   const left = { byHand: createdId && !plan.existingIds.includes(createdId) ? `Delete webhook ${createdId}` : lookFor(plan) }
@@ -56,7 +58,7 @@ async function cleanUp({ plan, createdId }: Cleanup, report: Report, left: { byH
   // POST whose answer was lost may be made after the main step's sweep listed, and a retry then succeed.
   const listed = await client.listWebhooks()
   if (createdId) await deleteCreated(client, createdId, listed, plan, existing, report)
-  else log.info(`The main step saved no webhook id for ${plan.url}: looking for a webhook its POST may have created`)
+  else log.info(`The main step saved no webhook id for ${shownUrl(plan.url)}: looking for a webhook its POST may have created`)
   left.byHand = lookFor(plan)
   const others = listed.filter((webhook) => webhook.id !== createdId)
   await deleteOrphans(client, others, plan, existing, report)
@@ -87,5 +89,5 @@ function lookFor(plan: CleanupPlan): string {
   const ids = plan.existingIds
   const named = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ')
   const existing = ids.length > 0 ? ` and not one of ${named}` : ''
-  return `Look for a webhook with url ${plan.url}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
+  return `Look for a webhook with url ${shownUrl(plan.url)}, description ${JSON.stringify(plan.description)}${existing}, and delete it`
 }

@@ -8,7 +8,7 @@ import { checkWritable, writeSecretOutputs } from '../results/outputs.js'
 import type { Report } from '../results/report.js'
 import { saveCleanupPlan, saveCreatedId, withdrawCleanupPlan } from '../state.js'
 import * as log from '../text/log.js'
-import { hasUrl, normalizeUrl } from '../webhooks/urls.js'
+import { findKey, hasUrl, shownUrl } from '../webhooks/urls.js'
 import { sameEventSet, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
 import { deleteWebhooks } from './delete.js'
@@ -17,15 +17,20 @@ import { deleteOrphans } from './orphans.js'
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
   const description = inputs.description ?? describeWorkflowRun()
   const before = await client.listWebhooks()
-  const existing = before.filter((webhook) => hasUrl(webhook, inputs.url))
+  // Found with the credentials left out, so an endpoint whose credential was rotated is among them.
+  const key = findKey(inputs.url)
+  const existing = before.filter((webhook) => findKey(webhook.url) === key)
   if (existing.length > 0 && inputs.ifExists === 'fail') {
     throw new Error(
-      `${existing.length} webhook(s) with url ${inputs.url} exist already (${existing.map((webhook) => webhook.id).join(', ')}); ` +
+      `${existing.length} webhook(s) with url ${shownUrl(inputs.url)} exist already (${existing.map((webhook) => webhook.id).join(', ')}); ` +
         'if-exists is fail, so nothing was changed'
     )
   }
   if (inputs.ifExists === 'reuse') {
-    const match = existing.find((webhook) => webhook.status === 'active' && sameEventSet(webhook.events, inputs.events))
+    // Reused only with the very URL asked for: one with an old credential would fail every delivery.
+    const match = existing.find(
+      (webhook) => hasUrl(webhook, inputs.url) && webhook.status === 'active' && sameEventSet(webhook.events, inputs.events)
+    )
     if (match) {
       report.record('reused', match)
       log.notice(
@@ -71,7 +76,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
 /** A 201 for another URL or other events is not what was asked for: fail before anything is deleted. */
 function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
   const differences = [
-    normalizeUrl(created.url) === asked.url ? '' : `url ${created.url} (asked for ${asked.url})`,
+    hasUrl(created, asked.url) ? '' : `url ${shownUrl(created.url)} (asked for ${shownUrl(asked.url)})`,
     sameEventSet(created.events, asked.events)
       ? ''
       : `events [${created.events.join(', ')}] (asked for [${asked.events.join(', ')}])`

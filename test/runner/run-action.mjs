@@ -121,7 +121,7 @@ export async function runAction(options = {}) {
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
   const keys = [inputs['api-key'], env.REVONT_API_KEY].filter((key) => typeof key === 'string' && key !== '')
-  const problems = runnerRuleProblems(result, keys)
+  const problems = runnerRuleProblems(result, keys, urlCredentials(inputs))
   if (problems.length > 0) {
     throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
   }
@@ -168,19 +168,41 @@ export function parseCommands(stdout) {
   return readRunnerLog(stdout).commands
 }
 
+/**
+ * The values of the query parameters named in secret-query-params (or its default) in the url input, as
+ * written and percent-decoded, in the text given and as a URL parser normalises it: each may be masked,
+ * and none may be shown but in the outputs and the saved state, which keep whole URLs.
+ * @param {Record<string, string>} inputs
+ */
+export function urlCredentials(inputs) {
+  const names = (inputs['secret-query-params']?.trim() || actionInputs()['secret-query-params'].default)
+    .split(/[,\n]/)
+    .map((name) => name.trim().toLowerCase())
+  const given = (inputs.url ?? '').trim()
+  const texts = [given, URL.canParse(given) ? new URL(given).href : '']
+  const values = texts.flatMap((text) => {
+    const query = /^[^?#]*\?([^#]*)/.exec(text)?.[1] ?? ''
+    return query.split('&').flatMap((piece) => {
+      const [name = '', value = ''] = [...new URLSearchParams(`&${piece.replace(/[\t\n\r]/g, '')}`)][0] ?? []
+      return names.includes(name.toLowerCase()) ? [piece.slice(piece.indexOf('=') + 1), value] : []
+    })
+  })
+  return [...new Set(values)].filter((value) => value.trim())
+}
+
 /** Commands the action itself issues; any other name in its output came from text it printed. */
 const ACTION_COMMANDS = new Set(['add-mask', 'debug', 'notice', 'warning', 'error', 'save-state', 'set-output'])
 /** A run of this many characters of a key or secret counts as shown. */
 const FRAGMENT = 8
 
 /**
- * What the run broke of the runner's rules, as messages: key or secret text shown (fragments of 8 or more
- * characters), legacy or stop-commands commands, commands the action never issues, and masks for text that
- * is neither the key nor a secret.
+ * What the run broke of the runner's rules, as messages: key, secret or URL credential text shown (fragments
+ * of 8 or more characters), legacy or stop-commands commands, commands the action never issues, and masks
+ * for text that is none of them.
  */
-export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys) {
+export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys, credentials = []) {
   const errors = readRunnerLog(stderr, { masks: log.masks })
-  const sensitive = [...new Set([...keys, ...handedOutSecrets].filter((value) => value.length >= FRAGMENT))]
+  const sensitive = [...new Set([...keys, ...handedOutSecrets, ...credentials].filter((value) => value.length >= FRAGMENT))]
   const problems = []
   const shown = {
     log: log.text,
@@ -197,20 +219,22 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
   for (const value of sensitive) {
     for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
   }
+  // Where whole URLs are kept, a URL's credential is the user's data, not a leak.
+  const keepsUrls = new Set(['webhook output', 'saved state'])
   for (const [where, text] of Object.entries(shown)) {
     const found = new Set()
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
       const value = fragments.get(text.slice(at, at + FRAGMENT))
-      if (value === undefined || found.has(value)) continue
+      if (value === undefined || found.has(value) || (keepsUrls.has(where) && credentials.includes(value))) continue
       found.add(value)
       const part = text.slice(at, at + FRAGMENT)
       problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value)}`}`
+        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the ${credentials.includes(value) ? 'URL credential' : 'secret'} ${JSON.stringify(value)}`}`
       )
     }
   }
   const maskable = new Set(
-    [...keys, ...handedOutSecrets].flatMap((value) => [
+    [...keys, ...handedOutSecrets, ...credentials].flatMap((value) => [
       value,
       value.trim(),
       ...value.split(/\r\n|\r|\n/).flatMap((line) => [line, line.trim()])
@@ -227,7 +251,9 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       else if (!ACTION_COMMANDS.has(command.name))
         problems.push(`command ${command.name}, which the action never issues, in ${where}`)
       if (command.name === 'add-mask' && !maskable.has(command.data)) {
-        problems.push(`add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret, in ${where}`)
+        problems.push(
+          `add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret nor a URL credential, in ${where}`
+        )
       }
     }
   }

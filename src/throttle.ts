@@ -14,6 +14,8 @@ import { backoffMs, retryAfterTooLong, type RetryPolicy, type TransientError } f
 const GROWTH = 0.002
 /** Until the API's rate is measured, the share of the rate added per answer. */
 const PROBE = 0.1
+/** The fewest answers between two 429s that measure the API's rate: a 429 may come up to a token early. */
+const MEASURED_ANSWERS = 2
 const MIN_RATE = 0.2
 
 /** Which pause a request was sent after: a 429 to a request sent before the latest pause is part of it. */
@@ -27,8 +29,9 @@ export class Throttle {
   /** Answers other than 429: in all, and since the latest throttled round began. */
   private answers = 0
   private roundAnswers = 0
-  /** When the latest throttled round began. */
-  private roundAt: number | undefined
+  /** Since when the API's rate is being measured, and the answers since. */
+  private windowAt: number | undefined
+  private windowAnswers = 0
   private firstSentAt: number | undefined
   /** No request starts before this time. */
   private pausedUntil = 0
@@ -66,6 +69,7 @@ export class Throttle {
     if (status !== undefined && status !== 429) {
       this.answers++
       this.roundAnswers++
+      this.windowAnswers++
       this.fruitlessRounds = 0
       if (this.rate !== undefined) this.rate += this.measured ? GROWTH * this.roundAnswers : PROBE * this.rate
     }
@@ -101,16 +105,17 @@ export class Throttle {
     }
     // A Retry-After may lengthen the backoff, never shorten it: a date already past asks for no wait.
     const pauseMs = Math.max(asked ?? 0, backoffMs(this.policy, this.fruitlessRounds - 1))
-    if (this.roundAt !== undefined) {
-      // A round with no answer since the last says nothing about the rate.
-      if (this.roundAnswers > 0) {
-        this.rate = this.perSecond(this.roundAnswers, now - this.roundAt)
-        this.measured = true
-      }
-    } else if (this.answers > 0) this.rate = this.perSecond(this.answers, now - (this.firstSentAt ?? now))
-    this.roundAt = now
-    this.roundAnswers = 0
     this.pausedUntil = now + pauseMs
+    this.roundAnswers = 0
+    if (this.windowAt === undefined) {
+      // The first 429: the rate seen before it, from a bucket that may have been full or nearly empty.
+      if (this.answers > 0) this.rate = this.perSecond(this.answers, now - (this.firstSentAt ?? now))
+    } else if (this.windowAnswers >= MEASURED_ANSWERS) {
+      this.rate = this.perSecond(this.windowAnswers, now - this.windowAt)
+      this.measured = true
+    } else return // too few answers to measure: the window goes on
+    this.windowAt = now
+    this.windowAnswers = 0
   }
 
   private perSecond(answers: number, ms: number): number {

@@ -7,7 +7,7 @@ import { errorMessage } from './error-message.js'
 import { forHtml } from './inert-text.js'
 import type { Inputs } from './inputs.js'
 import * as log from './log.js'
-import { redact } from './mask.js'
+import { mask, redact } from './mask.js'
 import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 import type { Webhook } from './webhook.js'
 
@@ -41,9 +41,11 @@ export function checkWritable(): void {
 
 /**
  * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
- * webhook whose secret never reaches the next steps is one nobody can verify.
+ * webhook whose secret never reaches the next steps is one nobody can verify. Masked first, before
+ * anything else is done with it: a secret that cannot be masked is not written.
  */
 export function handOver(webhook: Webhook, secret: string): void {
+  mask(secret)
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
 }

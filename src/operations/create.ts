@@ -43,13 +43,14 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
     }
     const created = await client.createWebhook(webhook, () => deleteOrphans(client, webhook, knownIds, report), savePlan)
-    report.record('created', created.webhook)
+    // Handed over (and masked) before it is recorded: recording prints the webhook, which may echo the secret.
     try {
       handOver(created.webhook, created.secret)
     } catch (error) {
       const undone = await deleteUnshared(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
+    report.record('created', created.webhook)
     if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.

@@ -186,20 +186,25 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
     // The runner's debug log shows each entry it saves.
     'saved state': Object.values(state).join('\n')
   }
-  /** @type {Map<string, string>} each run of FRAGMENT characters of a key or secret, to the whole value */
-  const fragments = new Map()
-  for (const value of sensitive) {
-    for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
-  }
+  // Each run of FRAGMENT characters shown is looked up in every key and secret, rather than each run of
+  // those in what is shown: a hostile secret can be longer than a Map holds, what is shown cannot.
+  /** @type {Map<string, string>} each run of FRAGMENT characters shown, to where it is shown first */
+  const shownRuns = new Map()
   for (const [where, text] of Object.entries(shown)) {
-    const found = new Set()
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
-      const value = fragments.get(text.slice(at, at + FRAGMENT))
-      if (value === undefined || found.has(value)) continue
-      found.add(value)
       const part = text.slice(at, at + FRAGMENT)
+      if (!shownRuns.has(part)) shownRuns.set(part, where)
+    }
+  }
+  for (const value of sensitive) {
+    const found = new Set()
+    for (let at = 0; at + FRAGMENT <= value.length; at++) {
+      const part = value.slice(at, at + FRAGMENT)
+      const where = shownRuns.get(part)
+      if (where === undefined || found.has(where)) continue
+      found.add(where)
       problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value)}`}`
+        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value.slice(0, 200))}`}`
       )
     }
   }

@@ -21,7 +21,7 @@ let maskedUnits = 0
 /**
  * What redact() hides: for each secret, the hashes of every FRAGMENT-long run of it, which cover every
  * form of it wherever it stands, and of each form shorter than FRAGMENT as it is. Sorted arrays rather
- * than a Set of the runs themselves: a Set holds at most 2^24 entries, and a secret may be longer. Looked
+ * than a Set of the runs themselves, which has a maximum size that a secret may exceed. Looked
  * up window by window, so redacting takes time linear in the text's length whatever the secret is like;
  * two runs that share a hash are rare, and would only hide text that is no secret.
  */

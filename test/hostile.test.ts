@@ -445,7 +445,13 @@ describe('prune', () => {
   })
 
   it('a webhook whose id holds a lone surrogate: its DELETE fails, naming it, and the others are deleted', async () => {
-    server.seed(['wh_a', 'wh_\ud800lone', 'wh_b'].map((id, index) => ({ id, url: `https://pr-${index}.preview.example.com/`, events: ['a'] })))
+    server.seed(
+      ['wh_a', 'wh_\ud800lone', 'wh_b'].map((id, index) => ({
+        id,
+        url: `https://pr-${index}.preview.example.com/`,
+        events: ['a']
+      }))
+    )
     const result = await run({ operation: 'prune', url: 'https://pr-*.preview.example.com/*' })
     expect(result.code).toBe(1)
     expect([...server.webhooks.keys()]).toEqual(['wh_\ud800lone'])

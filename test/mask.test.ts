@@ -59,13 +59,17 @@ describe('secrets as long as an answer may hold', () => {
     const secret = randomBytes(8_500_000).toString('hex')
     const written = quietly(() => mask(secret))
     expect(written === `::add-mask::${secret}\n`, 'one add-mask of the whole secret').toBe(true)
-    expect(redact(`a ${secret.slice(16_000_000, 16_000_008)} b ${secret.slice(3, 10)} c`)).toBe(`a *** b ${secret.slice(3, 10)} c`)
+    expect(redact(`a ${secret.slice(16_000_000, 16_000_008)} b ${secret.slice(3, 10)} c`)).toBe(
+      `a *** b ${secret.slice(3, 10)} c`
+    )
   }, 60_000)
 
   it('once the secrets of the run would be more than one answer may hold, masking throws and masks nothing', () => {
     const secret = 'z'.repeat(64 * 1024 * 1024)
     let written = ''
-    expect(() => (written = quietly(() => mask(secret)))).toThrow(`a secret of ${secret.length} characters is more than the action can mask`)
+    expect(() => (written = quietly(() => mask(secret)))).toThrow(
+      `a secret of ${secret.length} characters is more than the action can mask`
+    )
     expect(written).toBe('')
     expect(redact('zzzzzzzz')).toBe('zzzzzzzz')
   })

@@ -1,5 +1,6 @@
 // The API client on its own (sources, not the bundle) against the loopback server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { handOver } from '../src/outputs.js'
 import { ApiError, RevontClient } from '../src/revont-client.js'
 import { retryPolicy } from '../src/retry.js'
 import { startRevontServer } from './server/revont-server.mjs'
@@ -23,7 +24,7 @@ describe('RevontClient', () => {
     expect(webhooks).toEqual([{ id: 'wh_1', url, events: ['a'], description: '', created_at: expect.any(String) }])
   })
 
-  it('creates a webhook and masks its secret before handing it over', async () => {
+  it('creates a webhook, whose secret is masked as it is handed over, before it is written', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
       const created = await client.createWebhook(
@@ -34,7 +35,11 @@ describe('RevontClient', () => {
       expect(created.secret).toBe(server.secrets.at(-1))
       expect(created.webhook).not.toHaveProperty('secret')
       expect(server.webhooks.has(created.webhook.id)).toBe(true)
-      expect(write.mock.calls.map(([chunk]) => String(chunk))).toContain(`::add-mask::${created.secret}\n`)
+      handOver(created.webhook, created.secret)
+      const written = write.mock.calls.map(([chunk]) => String(chunk))
+      expect(written.findIndex((chunk) => chunk.includes(created.secret))).toBe(
+        written.indexOf(`::add-mask::${created.secret}\n`)
+      )
     } finally {
       write.mockRestore()
     }

@@ -188,24 +188,29 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
   }
   // Each run of FRAGMENT characters shown is looked up in every key and secret, rather than each run of
   // those in what is shown: a hostile secret can be longer than a Map holds, what is shown cannot.
-  /** @type {Map<string, string>} each run of FRAGMENT characters shown, to where it is shown first */
+  const places = Object.keys(shown)
+  /** @type {Map<string, number>} each run of FRAGMENT characters shown, to the places it is shown, one bit each */
   const shownRuns = new Map()
-  for (const [where, text] of Object.entries(shown)) {
+  Object.values(shown).forEach((text, place) => {
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
       const part = text.slice(at, at + FRAGMENT)
-      if (!shownRuns.has(part)) shownRuns.set(part, where)
+      shownRuns.set(part, (shownRuns.get(part) ?? 0) | (1 << place))
     }
-  }
+  })
   for (const value of sensitive) {
-    const found = new Set()
+    let found = 0
     for (let at = 0; at + FRAGMENT <= value.length; at++) {
       const part = value.slice(at, at + FRAGMENT)
-      const where = shownRuns.get(part)
-      if (where === undefined || found.has(where)) continue
-      found.add(where)
-      problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value.slice(0, 200))}`}`
-      )
+      const where = (shownRuns.get(part) ?? 0) & ~found
+      if (where === 0) continue
+      found |= where
+      for (const [place, name] of places.entries()) {
+        if (where & (1 << place)) {
+          problems.push(
+            `${name} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value.slice(0, 200))}`}`
+          )
+        }
+      }
     }
   }
   const maskable = new Set(

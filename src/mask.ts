@@ -26,6 +26,8 @@ let maskedUnits = 0
  * two runs that share a hash are rare, and would only hide text that is no secret.
  */
 const hiddenRuns: Array<{ length: number; hashes: Float64Array }> = []
+/** Marks, by startAt(), the first two UTF-16 units of every hidden run of two or more: most places in a text start none. */
+const runStarts = new Uint8Array(1 << 16)
 
 /**
  * Masks a value in the runner's log as it is, trimmed (as later steps may use it), and line by line: the
@@ -46,6 +48,7 @@ export function mask(value: string): void {
     if (form.length >= FRAGMENT) return
     if (!short.has(form.length)) short.set(form.length, [])
     short.get(form.length)?.push(hashAt(form, 0, form.length))
+    if (form.length > 1) runStarts[startAt(form, 0)] = 1
   }
   add(value)
   const trimmed = value.trim()
@@ -60,7 +63,10 @@ export function mask(value: string): void {
   // Every FRAGMENT-long run of a form is one of the value's.
   if (value.length >= FRAGMENT) {
     const hashes = new Float64Array(value.length - FRAGMENT + 1)
-    for (let i = 0; i < hashes.length; i++) hashes[i] = hashAt(value, i, FRAGMENT)
+    for (let i = 0; i < hashes.length; i++) {
+      hashes[i] = hashAt(value, i, FRAGMENT)
+      runStarts[startAt(value, i)] = 1
+    }
     hide(FRAGMENT, hashes)
   }
 }
@@ -85,7 +91,8 @@ export function redact(text: string): string {
   let hidden: Uint8Array | undefined
   for (const { length, hashes } of hiddenRuns) {
     for (let i = 0; i + length <= text.length; i++) {
-      if (includes(hashes, hashAt(text, i, length))) (hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
+      if ((length > 1 && !runStarts[startAt(text, i)]) || !includes(hashes, hashAt(text, i, length))) continue
+      ;(hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
     }
   }
   if (!hidden) return text
@@ -108,6 +115,11 @@ function hashAt(text: string, at: number, length: number): number {
   }
   // The low bits of a product are the weak ones.
   return (high >>> 0) * 0x200000 + (low >>> 11)
+}
+
+/** The UTF-16 units at i and i + 1, as an index into runStarts. */
+function startAt(text: string, i: number): number {
+  return ((text.charCodeAt(i) << 8) ^ text.charCodeAt(i + 1)) & (runStarts.length - 1)
 }
 
 /** Whether the sorted array holds the value: a binary search. */

@@ -56,13 +56,14 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       if (inputs.cleanup && error instanceof CancelledError && error.notSent) withdrawCleanupPlan()
       throw error
     }
-    report.record('created', created.webhook)
+    // Handed over (and masked) before it is recorded: recording prints the webhook, which may echo the secret.
     try {
       writeSecretOutputs(created.webhook, created.secret)
     } catch (error) {
       const undone = await undoCreate(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
+    report.record('created', created.webhook)
     checkCreatedAsAsked(created.webhook, webhook)
     // Only a webhook as asked for is the post step's to delete by its id.
     if (inputs.cleanup) saveCreatedId(created.webhook.id)

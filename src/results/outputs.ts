@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import * as log from '../text/log.js'
-import { redact } from '../text/secrets.js'
+import { mask, redact } from '../text/secrets.js'
 import { normalizeUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import type { Report } from './report.js'
@@ -30,9 +30,11 @@ export function checkWritable(): void {
 
 /**
  * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
- * webhook whose secret never reaches the next steps is one nobody can verify.
+ * webhook whose secret never reaches the next steps is one nobody can verify. Masked first, before
+ * anything else is done with it: a secret that cannot be masked is not written.
  */
 export function writeSecretOutputs(webhook: Webhook, secret: string): void {
+  mask(secret)
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
 }

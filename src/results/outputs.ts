@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { plannedChanges, type Plan } from '../operations/plan.js'
 import * as log from '../text/log.js'
 import { redact } from '../text/secrets.js'
 import type { Webhook } from '../webhooks/webhook.js'
@@ -34,6 +35,11 @@ export function checkWritable(): void {
 export function writeSecretOutputs(webhook: Webhook, secret: string): void {
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
+}
+
+/** apply's `secrets`: every secret issued so far, by key, written again the moment another is read. */
+export function writeSecretsOutput(secrets: Record<string, string>): void {
+  core.setOutput('secrets', JSON.stringify(secrets))
 }
 
 /** Writes each output on its own, so that one that fails loses no other. Returns what went wrong. */
@@ -69,10 +75,7 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
             ] as Array<[string, string]>)),
         ['created', String(row?.change === 'created')],
         // An answer may echo the secret in a field: the output shows no more of it than the log does.
-        [
-          'webhook',
-          row ? JSON.stringify(row.webhook, (_, value: unknown) => (typeof value === 'string' ? redact(value) : value)) : ''
-        ],
+        ['webhook', row ? JSON.stringify(row.webhook, redactStrings) : ''],
         ['deleted-ids', JSON.stringify(deletedIds(report))]
       ]
     }
@@ -85,7 +88,46 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
         ['deleted-ids', JSON.stringify(ids)]
       ]
     }
+    case 'plan':
+    case 'apply':
+      return planOutputs(report)
   }
+}
+
+function redactStrings(_: string, value: unknown): unknown {
+  return typeof value === 'string' ? redact(value) : value
+}
+
+/** plan and apply: the plan and how many changes it holds (apply: carried out); apply's deleted ids and secrets. */
+function planOutputs(report: Report): Array<[string, string]> {
+  const { plan } = report
+  const outputs: Array<[string, string]> = []
+  if (plan) {
+    const json = JSON.stringify(plan.entries, redactStrings)
+    if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
+      log.warning(
+        `The plan is ${Buffer.byteLength(json)} bytes, more than a step output may hold (1 MB): 'plan' is empty; see the log`
+      )
+    }
+    const carriedOut = report.operation === 'apply' && !report.dryRun
+    outputs.push(
+      ['plan', Buffer.byteLength(json) > MAX_OUTPUT_BYTES ? '' : json],
+      ['changes', String(carriedOut ? report.carriedOut : plannedChanges(plan))]
+    )
+  }
+  if (report.operation !== 'apply') return outputs
+  outputs.push(['deleted-ids', JSON.stringify(report.dryRun ? plannedDeletes(plan) : deletedIds(report))])
+  // Each secret was handed over as it was read (apply.ts); with none, the output still says so.
+  if (report.idsOf('created').length === 0) outputs.push(['secrets', '{}'])
+  return outputs
+}
+
+/** What an apply would delete: the webhooks replaced and the delete entries. */
+function plannedDeletes(plan: Plan | undefined): string[] {
+  return [
+    ...(plan?.creates ?? []).flatMap(({ replaces }) => replaces?.id ?? []),
+    ...(plan?.deletes ?? []).map(({ webhook }) => webhook.id)
+  ]
 }
 
 /** In a dry run, what would have been deleted: that is what a dry run is asked to show. */

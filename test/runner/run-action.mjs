@@ -112,8 +112,11 @@ export async function runAction(options = {}) {
     commands: log.commands,
     log,
     dir,
-    /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
-    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post' })
+    /**
+     * The post step, as the runner runs it whatever this step's result: same inputs, the state saved.
+     * @param {Pick<RunOptions, 'during'>} [options]
+     */
+    post: (options = {}) => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post', ...options })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.

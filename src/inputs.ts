@@ -1,14 +1,22 @@
 // Reads and checks every input before the first request. A pure function of the environment, so the
 // runner's INPUT_* variables are all it needs and tests can call it directly.
 import { InputError } from './errors.js'
+import { resolveAuto, type AutoResolution } from './operations/auto.js'
 import { parseUrlPattern, withoutPassword, type UrlPattern } from './webhooks/urls.js'
+import { readWorkflowEvent, withoutSecrets } from './workflow-context.js'
 
-export const OPERATIONS = ['list', 'create', 'delete', 'prune'] as const
+export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'auto'] as const
 export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
 export const IF_MISSING = ['warn', 'ignore', 'fail'] as const
 export const DEFAULT_API_URL = 'https://api.revont.ai/v1'
 
 export type Operation = (typeof OPERATIONS)[number]
+/** What the step runs: the operation asked for, or what auto resolved to. */
+export type ResolvedOperation = Exclude<Operation, 'auto'> | 'none'
+export interface Resolution {
+  operation: ResolvedOperation
+  auto?: AutoResolution
+}
 type IfExists = (typeof IF_EXISTS)[number]
 type IfMissing = (typeof IF_MISSING)[number]
 
@@ -43,10 +51,19 @@ export interface PruneInputs {
   operation: 'prune'
   pattern: UrlPattern
   olderThanMs?: number
+  /** Keep webhooks of this repository's open pull requests, read with githubToken (docs/design.md#open-pull-requests). */
+  keepOpenPullRequests: boolean
+  githubToken: string
   dryRun: boolean
 }
+/** auto on an event it does nothing for. */
+export interface NoneInputs {
+  operation: 'none'
+}
 
-export type Inputs = Connection & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
+export type Inputs = Connection & { auto?: AutoResolution } & (
+    ListInputs | CreateInputs | DeleteInputs | PruneInputs | NoneInputs
+  )
 
 type Env = Record<string, string | undefined>
 
@@ -61,18 +78,27 @@ export function readApiKey(env: Env): string {
 }
 
 /** The inputs every request needs: all that the post step reads of them. */
-export function parseConnection(env: Env): Connection {
+export function parseConnection(env: Env, keyRequired = true): Connection {
   return {
-    apiKey: parseApiKey(readApiKey(env)),
+    apiKey: parseApiKey(readApiKey(env), keyRequired ? env : undefined),
     apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL),
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
 }
 
-export function parseInputs(env: Env): Inputs {
-  const operation = oneOf(env, 'operation', OPERATIONS, undefined)
-  const connection = parseConnection(env)
+/** The operation input, and under auto what the event resolves it to; read first, so the log can say so. */
+export function resolveOperation(env: Env): Resolution {
+  const requested = oneOf(env, 'operation', OPERATIONS, undefined)
+  if (requested !== 'auto') return { operation: requested }
+  const auto = resolveAuto(readWorkflowEvent(env))
+  return { operation: auto.operation, auto }
+}
+
+export function parseInputs(env: Env, { operation, auto }: Resolution = resolveOperation(env)): Inputs {
+  // auto resolved to none sends no request, so it needs no key: a fork's run then succeeds.
+  const connection = { ...parseConnection(env, operation !== 'none'), auto }
+  if (auto && input(env, 'id')) throw new InputError('id', 'is not used by operation auto, which deletes by url')
   // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
   const cleanup = parseBoolean(env, 'cleanup')
@@ -80,6 +106,7 @@ export function parseInputs(env: Env): Inputs {
   const ifMissing = oneOf(env, 'if-missing', IF_MISSING, 'warn')
   const olderThan = input(env, 'older-than')
   const olderThanMs = olderThan ? parseDuration(olderThan) : undefined
+  const keepOpenPullRequests = parseBoolean(env, 'keep-open-pull-requests', true)
   switch (operation) {
     case 'list': {
       const url = input(env, 'url')
@@ -96,12 +123,32 @@ export function parseInputs(env: Env): Inputs {
         cleanup,
         dryRun
       }
-    case 'delete':
-      return { ...connection, operation, target: parseDeleteTarget(env), ifMissing, dryRun }
+    case 'delete': {
+      const target = auto
+        ? {
+            url: parseWebhookUrl(
+              required(env, 'url', 'is required for auto: on closed it deletes the webhooks with this url'),
+              false
+            )
+          }
+        : parseDeleteTarget(env)
+      return { ...connection, operation, target, ifMissing, dryRun }
+    }
     case 'prune': {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
-      return { ...connection, operation, pattern: parseUrlPattern(pattern), olderThanMs, dryRun }
+      const githubToken = keepOpenPullRequests ? parseGithubToken(input(env, 'github-token')) : ''
+      return {
+        ...connection,
+        operation,
+        pattern: parseUrlPattern(pattern),
+        olderThanMs,
+        keepOpenPullRequests,
+        githubToken,
+        dryRun
+      }
     }
+    case 'none':
+      return { ...connection, operation }
   }
 }
 
@@ -120,11 +167,35 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T
 }
 
-function parseApiKey(key: string): string {
-  if (!key) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
-  // Anything else cannot go into the Authorization header.
-  if (!/^[\x21-\x7e]+$/.test(key)) throw new InputError('api-key', 'must be printable ASCII without spaces or control characters')
-  return key
+/** `env` when a key is required: a run that GitHub gave no secrets is told why, and what to do. */
+function parseApiKey(key: string, env: Env | undefined): string {
+  if (key) return headerSafe('api-key', key)
+  if (!env) return ''
+  const why = withoutSecrets(readWorkflowEvent(env))
+  if (!why) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
+  throw new InputError(
+    'api-key',
+    `and REVONT_API_KEY are empty because ${why}. Either delete previews on close from a workflow on pull_request_target, ` +
+      "which gets secrets and must never check out the pull request's code, or skip such runs with " +
+      "if: github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'" +
+      ' (for Dependabot, a Dependabot secret REVONT_API_KEY works too)'
+  )
+}
+
+function parseGithubToken(token: string): string {
+  if (!token) {
+    throw new InputError(
+      'github-token',
+      'is required while keep-open-pull-requests is true (the default): the job token with permissions: pull-requests: read; or set keep-open-pull-requests: false'
+    )
+  }
+  return headerSafe('github-token', token)
+}
+
+/** Anything else cannot go into an Authorization header. */
+function headerSafe(name: string, value: string): string {
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new InputError(name, 'must be printable ASCII without spaces or control characters')
+  return value
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
@@ -219,9 +290,10 @@ function parseNumber(env: Env, name: string, fallback: number, range: { min: num
 }
 
 /** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(env: Env, name: string): boolean {
+function parseBoolean(env: Env, name: string, fallback = false): boolean {
   const value = input(env, name)
-  if (['', 'false', 'False', 'FALSE'].includes(value)) return false
+  if (value === '') return fallback
+  if (['false', 'False', 'FALSE'].includes(value)) return false
   if (['true', 'True', 'TRUE'].includes(value)) return true
   throw new InputError(name, `must be true or false; got '${value}'`)
 }

@@ -1,7 +1,8 @@
 import { newClient, type RevontClient } from './api/client.js'
 import { cancellation, handleCancellation } from './cancellation.js'
 import { errorMessage } from './errors.js'
-import { parseInputs, readApiKey, type Inputs } from './inputs.js'
+import { parseInputs, readApiKey, resolveOperation, type Inputs } from './inputs.js'
+import { announce } from './operations/auto.js'
 import { create } from './operations/create.js'
 import { deleteTarget } from './operations/delete.js'
 import { list } from './operations/list.js'
@@ -17,7 +18,10 @@ export async function run(): Promise<void> {
     const apiKey = readApiKey(process.env)
     if (apiKey) mask(apiKey)
     const abandoned = handleCancellation()
-    const inputs = parseInputs(process.env)
+    const resolution = resolveOperation(process.env)
+    if (resolution.auto) announce(resolution.auto)
+    const inputs = parseInputs(process.env, resolution)
+    if ('githubToken' in inputs && inputs.githubToken) mask(inputs.githubToken)
     const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
     const failure = await Promise.race([perform(client, inputs, report), abandoned]).then(
@@ -27,7 +31,7 @@ export async function run(): Promise<void> {
     // Also after a failure half-way: what was created or deleted is still reported.
     const problems = writeOutputs(report, inputs)
     try {
-      writeSummary(report)
+      writeSummary(report, inputs.auto && `auto: ${report.operation}`)
     } catch (error) {
       log.warning(`Could not write the step summary: ${errorMessage(error)}`)
     }
@@ -48,5 +52,7 @@ function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<
       return deleteTarget(client, inputs, report)
     case 'prune':
       return prune(client, inputs, report)
+    case 'none':
+      return Promise.resolve()
   }
 }

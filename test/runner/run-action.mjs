@@ -31,6 +31,9 @@ export function removeRunDirs() {
   runsDir = undefined
 }
 
+/** What the runner puts for `${{ github.token }}` in an input's default: the job's token. */
+export const RUNNER_GITHUB_TOKEN = 'ghs_job-token-from-the-runner'
+
 /** The inputs action.yml declares, with their defaults. */
 export function actionInputs() {
   return parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs
@@ -60,7 +63,9 @@ export async function runAction(options = {}) {
   /** @type {Record<string, string>} */
   const inputEnv = {}
   for (const [name, spec] of Object.entries(actionInputs())) {
-    if (spec.default !== undefined) inputEnv[`INPUT_${name.toUpperCase()}`] = String(spec.default)
+    if (spec.default !== undefined) {
+      inputEnv[`INPUT_${name.toUpperCase()}`] = String(spec.default).replace('${{ github.token }}', RUNNER_GITHUB_TOKEN)
+    }
   }
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = value
   const childEnv = {
@@ -117,7 +122,9 @@ export async function runAction(options = {}) {
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
-  const keys = [inputs['api-key'], env.REVONT_API_KEY].filter((key) => typeof key === 'string' && key !== '')
+  const keys = [inputs['api-key'], env.REVONT_API_KEY, inputEnv['INPUT_GITHUB-TOKEN']].filter(
+    (key) => typeof key === 'string' && key !== ''
+  )
   const problems = runnerRuleProblems(result, keys)
   if (problems.length > 0) {
     throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
@@ -202,7 +209,7 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       found.add(value)
       const part = text.slice(at, at + FRAGMENT)
       problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value)}`}`
+        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'a key or token' : `the secret ${JSON.stringify(value)}`}`
       )
     }
   }

@@ -34,9 +34,13 @@ export function removeRunDirs() {
 /** What the runner puts for `${{ github.token }}` in an input's default: the job's token. */
 export const RUNNER_GITHUB_TOKEN = 'ghs_job-token-from-the-runner'
 
-/** The inputs action.yml declares, with their defaults. */
+/** The inputs action.yml declares, with their defaults as the runner evaluates them. */
 export function actionInputs() {
-  return parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs
+  const inputs = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs
+  for (const spec of Object.values(inputs)) {
+    if (spec.default !== undefined) spec.default = String(spec.default).replace('${{ github.token }}', RUNNER_GITHUB_TOKEN)
+  }
+  return inputs
 }
 
 /**
@@ -63,9 +67,7 @@ export async function runAction(options = {}) {
   /** @type {Record<string, string>} */
   const inputEnv = {}
   for (const [name, spec] of Object.entries(actionInputs())) {
-    if (spec.default !== undefined) {
-      inputEnv[`INPUT_${name.toUpperCase()}`] = String(spec.default).replace('${{ github.token }}', RUNNER_GITHUB_TOKEN)
-    }
+    if (spec.default !== undefined) inputEnv[`INPUT_${name.toUpperCase()}`] = String(spec.default)
   }
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = value
   const childEnv = {

@@ -5,10 +5,11 @@ import { createServer } from 'node:http'
 
 /**
  * @typedef {object} GithubFault  What to do instead of the normal answer, for matching requests.
- * @property {RegExp} [path]        only requests whose path (without the query) matches (default: any)
+ * @property {RegExp} [path]        only requests whose path and query match (default: any)
  * @property {number} [times]       how many matching requests it applies to (default: all of them)
  * @property {number} [status]      answer this status with GitHub's error body
  * @property {boolean} [reset]      destroy the connection without an answer
+ * @property {string} [link]        answer a list as usual, but with this Link header
  */
 
 /**
@@ -30,7 +31,7 @@ export async function startGithubServer(options = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://loopback')
     requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers })
-    const fault = takeFault(url.pathname)
+    const fault = takeFault(req.url ?? '')
     if (fault?.reset) return req.socket.destroy()
     if (fault?.status) return send(res, fault.status, { message: `injected ${fault.status}` })
     if (req.headers.authorization !== `token ${token}`) return send(res, 401, { message: 'Bad credentials' })
@@ -39,7 +40,7 @@ export async function startGithubServer(options = {}) {
     if (req.method === 'GET' && one && pulls.has(Number(one[1]))) {
       return send(res, 200, { number: Number(one[1]), state: pulls.get(Number(one[1])), title: `PR ${one[1]}` })
     }
-    if (req.method === 'GET' && route === `/repos/${repository}/pulls`) return list(req, res, url)
+    if (req.method === 'GET' && route === `/repos/${repository}/pulls`) return list(req, res, url, fault?.link)
     send(res, 404, { message: 'Not Found' })
   })
   server.on('connection', (socket) => {
@@ -48,27 +49,28 @@ export async function startGithubServer(options = {}) {
   })
 
   /** The pull requests with the state asked for, newest first, a page at a time, with GitHub's Link header. */
-  function list(req, res, url) {
+  function list(req, res, url, link = undefined) {
     const state = url.searchParams.get('state') ?? 'open'
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
     const numbers = [...pulls].filter(([, s]) => state === 'all' || s === state).map(([number]) => number)
     numbers.sort((a, b) => b - a)
     const last = Math.max(1, Math.ceil(numbers.length / perPage))
-    const link = (n) => {
+    const pageUrl = (n) => {
       const next = new URL(url.pathname, `http://${req.headers.host}`)
       next.search = new URLSearchParams({ state, per_page: String(perPage), page: String(n) }).toString()
       return next.href
     }
     const links = []
-    if (page < last) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`)
-    if (page > 1) links.push(`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`)
+    if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`)
+    if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
+    if (link !== undefined) links.splice(0, links.length, link)
     const data = numbers.slice((page - 1) * perPage, page * perPage).map((number) => ({ number, state: pulls.get(number) }))
     send(res, 200, data, links.length > 0 ? { link: links.join(', ') } : {})
   }
 
-  function takeFault(path) {
-    const index = faults.findIndex((fault) => !fault.path || fault.path.test(path))
+  function takeFault(target) {
+    const index = faults.findIndex((fault) => !fault.path || fault.path.test(target))
     if (index < 0) return undefined
     const fault = faults[index]
     if (fault.times !== undefined && --fault.times <= 0) faults.splice(index, 1)

@@ -2,7 +2,14 @@
 // runner's INPUT_* variables are all it needs and tests can call it directly.
 import { InputError } from './errors.js'
 import { resolveAuto, type AutoResolution } from './operations/auto.js'
-import { parseUrlPattern, withoutPassword, type UrlPattern } from './webhooks/urls.js'
+import {
+  credentialsIn,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  normalizeUrl,
+  parseUrlPattern,
+  shownUrl,
+  type UrlPattern
+} from './webhooks/urls.js'
 import { readWorkflowEvent, withoutSecrets } from './workflow-context.js'
 
 export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'auto'] as const
@@ -25,6 +32,14 @@ export interface Connection {
   apiKey: string
   timeoutMs: number
   maxRetries: number
+}
+
+/** What every operation reads besides its own inputs. */
+interface Common extends Connection {
+  /** The names of the query parameters whose values are credentials, in lower case as they are compared. */
+  secretQueryParams: string[]
+  /** Their values in the url input, in each form that may be printed: masked before the first request. */
+  urlCredentials: string[]
 }
 
 export interface ListInputs {
@@ -61,9 +76,7 @@ export interface NoneInputs {
   operation: 'none'
 }
 
-export type Inputs = Connection & { auto?: AutoResolution } & (
-    ListInputs | CreateInputs | DeleteInputs | PruneInputs | NoneInputs
-  )
+export type Inputs = Common & { auto?: AutoResolution } & (ListInputs | CreateInputs | DeleteInputs | PruneInputs | NoneInputs)
 
 type Env = Record<string, string | undefined>
 
@@ -77,11 +90,11 @@ export function readApiKey(env: Env): string {
   return input(env, 'api-key') || (env.REVONT_API_KEY ?? '').trim()
 }
 
-/** The inputs every request needs: all that the post step reads of them. */
+/** The inputs every request needs: all that the post step reads of them, with parseSecretQueryParams. */
 export function parseConnection(env: Env, keyRequired = true): Connection {
   return {
     apiKey: parseApiKey(readApiKey(env), keyRequired ? env : undefined),
-    apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL),
+    apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL, parseSecretQueryParams(env)),
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
@@ -96,8 +109,14 @@ export function resolveOperation(env: Env): Resolution {
 }
 
 export function parseInputs(env: Env, { operation, auto }: Resolution = resolveOperation(env)): Inputs {
+  const names = parseSecretQueryParams(env)
+  const url = input(env, 'url')
+  // In a prune pattern a value with a * is a glob, not a credential: masking it would hide every * in the log.
+  const urlCredentials = [...new Set([...credentialsIn(url, names), ...credentialsIn(normalizeUrl(url), names)])].filter(
+    (value) => operation !== 'prune' || !value.includes('*')
+  )
   // auto resolved to none sends no request, so it needs no key: a fork's run then succeeds.
-  const connection = { ...parseConnection(env, operation !== 'none'), auto }
+  const common = { ...parseConnection(env, operation !== 'none'), secretQueryParams: names, urlCredentials, auto }
   if (auto && input(env, 'id')) throw new InputError('id', 'is not used by operation auto, which deletes by url')
   // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
@@ -108,15 +127,13 @@ export function parseInputs(env: Env, { operation, auto }: Resolution = resolveO
   const olderThanMs = olderThan ? parseDuration(olderThan) : undefined
   const keepOpenPullRequests = parseBoolean(env, 'keep-open-pull-requests', true)
   switch (operation) {
-    case 'list': {
-      const url = input(env, 'url')
-      return { ...connection, operation, url: url ? parseWebhookUrl(url, false) : undefined }
-    }
+    case 'list':
+      return { ...common, operation, url: url ? parseWebhookUrl(url, false, names) : undefined }
     case 'create':
       return {
-        ...connection,
+        ...common,
         operation,
-        url: parseWebhookUrl(required(env, 'url', 'is required for create'), true),
+        url: parseWebhookUrl(required(env, 'url', 'is required for create'), true, names),
         events: parseEvents(input(env, 'events')),
         description: input(env, 'description') || undefined,
         ifExists,
@@ -128,19 +145,20 @@ export function parseInputs(env: Env, { operation, auto }: Resolution = resolveO
         ? {
             url: parseWebhookUrl(
               required(env, 'url', 'is required for auto: on closed it deletes the webhooks with this url'),
-              false
+              false,
+              names
             )
           }
-        : parseDeleteTarget(env)
-      return { ...connection, operation, target, ifMissing, dryRun }
+        : parseDeleteTarget(env, names)
+      return { ...common, operation, target, ifMissing, dryRun }
     }
     case 'prune': {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
       const githubToken = keepOpenPullRequests ? parseGithubToken(input(env, 'github-token')) : ''
       return {
-        ...connection,
+        ...common,
         operation,
-        pattern: parseUrlPattern(pattern),
+        pattern: parseUrlPattern(pattern, names),
         olderThanMs,
         keepOpenPullRequests,
         githubToken,
@@ -148,7 +166,7 @@ export function parseInputs(env: Env, { operation, auto }: Resolution = resolveO
       }
     }
     case 'none':
-      return { ...connection, operation }
+      return { ...common, operation }
   }
 }
 
@@ -201,13 +219,13 @@ function headerSafe(name: string, value: string): string {
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 
 /** Returns the base URL without a trailing slash, so paths can be appended. */
-function parseApiUrl(value: string): string {
-  const url = parseUrl('api-url', value)
+function parseApiUrl(value: string, names: string[]): string {
+  const url = parseUrl('api-url', value, names)
   const loopback = LOOPBACK_HOST.test(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(
       'api-url',
-      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${withoutPassword(value)}'`
+      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${shownUrl(value, names)}'`
     )
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
@@ -217,33 +235,48 @@ function parseApiUrl(value: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-function parseUrl(name: string, value: string): URL {
+function parseUrl(name: string, value: string, names: string[]): URL {
   try {
     return new URL(value)
   } catch {
-    throw new InputError(name, `must be an absolute URL; got '${withoutPassword(value)}'`)
+    throw new InputError(name, `must be an absolute URL; got '${shownUrl(value, names)}'`)
   }
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
-function parseWebhookUrl(value: string, httpsOnly: boolean): string {
-  const url = parseUrl('url', value)
+function parseWebhookUrl(value: string, httpsOnly: boolean, names: string[]): string {
+  const url = parseUrl('url', value, names)
   if (httpsOnly && url.protocol !== 'https:') {
-    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${withoutPassword(value)}'`)
+    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${shownUrl(value, names)}'`)
   }
   return url.href
 }
 
-function parseDeleteTarget(env: Env): DeleteInputs['target'] {
+function parseDeleteTarget(env: Env, names: string[]): DeleteInputs['target'] {
   const id = input(env, 'id')
   const url = input(env, 'url')
   if (id && url) throw new InputError('id', "and 'url' are both set; delete takes one of them")
-  if (url) return { url: parseWebhookUrl(url, false) }
+  if (url) return { url: parseWebhookUrl(url, false, names) }
   if (!id) throw new InputError('id', "is required for delete (or set 'url' to delete every webhook with that URL)")
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
     throw new InputError('id', 'may contain only A-Z a-z 0-9 _ - and be at most 128 characters')
   }
   return { id }
+}
+
+/**
+ * Comma- or newline-separated names, trimmed, blanks dropped, in lower case as they are compared. A name
+ * must read the same in a query as in this list: no spaces, control characters, = & # % or +.
+ */
+export function parseSecretQueryParams(env: Env): string[] {
+  const value = input(env, 'secret-query-params')
+  if (!value) return DEFAULT_SECRET_QUERY_PARAMS
+  const names = [...new Set(value.split(/[,\n]/).map((name) => name.trim().toLowerCase()))].filter(Boolean)
+  const bad = names.find((name) => /[\s\p{Cc}=&#%+]/u.test(name))
+  if (bad !== undefined) {
+    throw new InputError('secret-query-params', `has a name with spaces, control characters or one of = & # % +: '${bad}'`)
+  }
+  return names
 }
 
 /** Comma- or newline-separated, or a JSON array; trimmed, blanks and duplicates dropped, order kept. */

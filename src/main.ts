@@ -12,6 +12,7 @@ import { Report } from './results/report.js'
 import { writeSummary } from './results/summary.js'
 import * as log from './text/log.js'
 import { mask } from './text/secrets.js'
+import { useSecretQueryParams } from './webhooks/urls.js'
 
 export async function run(): Promise<void> {
   try {
@@ -21,6 +22,8 @@ export async function run(): Promise<void> {
     const resolution = resolveOperation(process.env)
     if (resolution.auto) announce(resolution.auto)
     const inputs = parseInputs(process.env, resolution)
+    useSecretQueryParams(inputs.secretQueryParams)
+    for (const credential of inputs.urlCredentials) mask(credential)
     if ('githubToken' in inputs && inputs.githubToken) mask(inputs.githubToken)
     const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)

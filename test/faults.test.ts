@@ -253,6 +253,17 @@ describe('Retry-After', () => {
     }
   )
 
+  it.each([
+    ['0', () => '0'],
+    ["a date already past (the runner's clock ahead of the API's)", () => new Date(Date.now() - 60_000).toUTCString()]
+  ])('a Retry-After that asks for no wait, %s, still waits the backoff', async (_, retryAfter) => {
+    server.inject({ method: 'GET', path: '/webhooks', status: 503, headers: { 'Retry-After': retryAfter() } })
+    const result = await run({ operation: 'list' }, { env: { REVONT_ACTION_WAIT_SCALE: '0.2' } })
+    expect(result.code).toBe(0)
+    expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(95)
+  })
+
   it('a Retry-After of 60 s is still honoured', async () => {
     server.inject({ method: 'GET', path: '/webhooks', status: 503, headers: { 'Retry-After': '60' } })
     const result = await run({ operation: 'list' })

@@ -444,6 +444,23 @@ describe('prune', () => {
     await run({ operation: 'prune', ...inputs })
   })
 
+  it('a webhook whose id holds a lone surrogate: its DELETE fails, naming it, and the others are deleted', async () => {
+    server.seed(
+      ['wh_a', 'wh_\ud800lone', 'wh_b'].map((id, index) => ({
+        id,
+        url: `https://pr-${index}.preview.example.com/`,
+        events: ['a']
+      }))
+    )
+    const result = await run({ operation: 'prune', url: 'https://pr-*.preview.example.com/*' })
+    expect(result.code).toBe(1)
+    expect([...server.webhooks.keys()]).toEqual(['wh_\ud800lone'])
+    expect(JSON.parse(result.outputs['deleted-ids']).sort()).toEqual(['wh_a', 'wh_b'])
+    expect(result.log.annotations.map((annotation) => annotation.message)).toEqual([
+      '1 of 3 deletes failed: DELETE /webhooks/wh_\\ud800lone failed: the id cannot be put into a URL path (it holds a lone surrogate)'
+    ])
+  })
+
   it('a 600 KB URL ends in time', async () => {
     const url = `https://pr-1.preview.example.com/${'*.'.repeat(300_000)}`
     server.seed([{ id: 'wh_long', url, events: ['a'] }])

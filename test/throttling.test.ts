@@ -88,6 +88,17 @@ describe('a prune under a rate limit slows down instead of failing', () => {
     expect(server.throttles.length).toBeGreaterThan(0)
   })
 
+  it("429s whose Retry-After is a date already past (the runner's clock ahead): pauses for the backoff, all deleted", async () => {
+    seed(5)
+    server.setRateLimit({ rate: 5, burst: 1, tokens: 0, retryAfter: 'past-date' })
+    const result = await run({ operation: 'prune', url: PATTERN })
+    expect(result.errors).toEqual([])
+    expect(result.code).toBe(0)
+    expect(server.webhooks.size).toBe(0)
+    // The list was the first answered 429; the first backoff is 0.5-1 s, scaled: it came again 100 ms later at least.
+    expect(server.requests[1].arrivedAt - server.throttles[0].at).toBeGreaterThanOrEqual(95)
+  })
+
   it('fails with a clear message when max-retries rounds in a row get no answer through', async () => {
     seed(5)
     server.inject({ method: 'DELETE', status: 429, headers: { 'Retry-After': '1' }, times: 1000 })

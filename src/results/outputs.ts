@@ -6,7 +6,8 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import * as log from '../text/log.js'
-import { redact } from '../text/secrets.js'
+import { mask, redact } from '../text/secrets.js'
+import { normalizeUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import type { Report } from './report.js'
 
@@ -29,9 +30,11 @@ export function checkWritable(): void {
 
 /**
  * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
- * webhook whose secret never reaches the next steps is one nobody can verify.
+ * webhook whose secret never reaches the next steps is one nobody can verify. Masked first, before
+ * anything else is done with it: a secret that cannot be masked is not written.
  */
 export function writeSecretOutputs(webhook: Webhook, secret: string): void {
+  mask(secret)
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
 }
@@ -73,11 +76,7 @@ function operationOutputs(report: Report, inputs: Inputs, problems: string[]): A
               ['secret', '']
             ] as Array<[string, string]>)),
         ['created', String(row?.change === 'created')],
-        // An answer may echo the secret in a field: the output shows no more of it than the log does.
-        [
-          'webhook',
-          row ? JSON.stringify(row.webhook, (_, value: unknown) => (typeof value === 'string' ? redact(value) : value)) : ''
-        ],
+        ['webhook', row ? webhookJson(row.webhook, inputs.operation === 'create' ? inputs.url : '') : ''],
         ['deleted-ids', JSON.stringify(deletedIds(report))]
       ]
     }
@@ -93,6 +92,16 @@ function operationOutputs(report: Report, inputs: Inputs, problems: string[]): A
     case 'none':
       return []
   }
+}
+
+/**
+ * An answer may echo the secret in a field: the output shows no more of it than the log does. But the url
+ * asked for is the user's own, credentials included, and given back whole.
+ */
+function webhookJson(webhook: Partial<Webhook>, askedUrl: string): string {
+  return JSON.stringify(webhook, (key, value: unknown) =>
+    typeof value !== 'string' || (key === 'url' && normalizeUrl(value) === askedUrl) ? value : redact(value)
+  )
 }
 
 /** In a dry run, what would have been deleted: that is what a dry run is asked to show. */

@@ -3,6 +3,7 @@
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 import { safeHtml } from '../text/safe-text.js'
+import { shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 
@@ -36,7 +37,7 @@ function failureList(rows: ChangeRow[]): string {
   let bytes = 0
   let listed = 0
   for (const { webhook, reason } of rows) {
-    const item = `<li><code>${safeHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${safeHtml(webhook.url, SUMMARY_MAX_CELL)}: ${safeHtml(reason, SUMMARY_MAX_CELL)}</li>`
+    const item = `<li><code>${safeHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${safeHtml(shownUrl(webhook.url ?? ''), SUMMARY_MAX_CELL)}: ${safeHtml(reason, SUMMARY_MAX_CELL)}</li>`
     bytes += Buffer.byteLength(item)
     if (bytes > SUMMARY_FAILURES_BYTES) break
     items += item
@@ -53,7 +54,7 @@ function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>):
     const { id, url, events, status, created_at, description } = row.webhook
     // A kept row says why it was kept.
     const change = 'reason' in row && row.reason !== undefined ? `${row.change}: ${row.reason}` : row.change
-    const cells = [change, id, url, events?.join(', '), status, created_at, description]
+    const cells = [change, id, shownUrl(url ?? ''), events?.join(', '), status, created_at, description]
     html += `<tr><td>${cells.map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
   }
   html += '</table>'

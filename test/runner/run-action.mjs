@@ -119,15 +119,18 @@ export async function runAction(options = {}) {
     commands: log.commands,
     log,
     dir,
-    /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
-    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post' })
+    /**
+     * The post step, as the runner runs it whatever this step's result: same inputs, the state saved.
+     * @param {Pick<RunOptions, 'during'>} [options]
+     */
+    post: (options = {}) => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post', ...options })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
   const keys = [inputs['api-key'], env.REVONT_API_KEY, inputEnv['INPUT_GITHUB-TOKEN']].filter(
     (key) => typeof key === 'string' && key !== ''
   )
-  const problems = runnerRuleProblems(result, keys)
+  const problems = runnerRuleProblems(result, keys, urlCredentials(inputs))
   if (problems.length > 0) {
     throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
   }
@@ -174,19 +177,41 @@ export function parseCommands(stdout) {
   return readRunnerLog(stdout).commands
 }
 
+/**
+ * The values of the query parameters named in secret-query-params (or its default) in the url input, as
+ * written and percent-decoded, in the text given and as a URL parser normalises it: each may be masked,
+ * and none may be shown but in the outputs and the saved state, which keep whole URLs.
+ * @param {Record<string, string>} inputs
+ */
+export function urlCredentials(inputs) {
+  const names = (inputs['secret-query-params']?.trim() || actionInputs()['secret-query-params'].default)
+    .split(/[,\n]/)
+    .map((name) => name.trim().toLowerCase())
+  const given = (inputs.url ?? '').trim()
+  const texts = [given, URL.canParse(given) ? new URL(given).href : '']
+  const values = texts.flatMap((text) => {
+    const query = /^[^?#]*\?([^#]*)/.exec(text)?.[1] ?? ''
+    return query.split('&').flatMap((piece) => {
+      const [name = '', value = ''] = [...new URLSearchParams(`&${piece.replace(/[\t\n\r]/g, '')}`)][0] ?? []
+      return names.includes(name.toLowerCase()) ? [piece.slice(piece.indexOf('=') + 1), value] : []
+    })
+  })
+  return [...new Set(values)].filter((value) => value.trim())
+}
+
 /** Commands the action itself issues; any other name in its output came from text it printed. */
 const ACTION_COMMANDS = new Set(['add-mask', 'debug', 'notice', 'warning', 'error', 'save-state', 'set-output'])
 /** A run of this many characters of a key or secret counts as shown. */
 const FRAGMENT = 8
 
 /**
- * What the run broke of the runner's rules, as messages: key or secret text shown (fragments of 8 or more
- * characters), legacy or stop-commands commands, commands the action never issues, and masks for text that
- * is neither the key nor a secret.
+ * What the run broke of the runner's rules, as messages: key, secret or URL credential text shown (fragments
+ * of 8 or more characters), legacy or stop-commands commands, commands the action never issues, and masks
+ * for text that is none of them.
  */
-export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys) {
+export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys, credentials = []) {
   const errors = readRunnerLog(stderr, { masks: log.masks })
-  const sensitive = [...new Set([...keys, ...handedOutSecrets].filter((value) => value.length >= FRAGMENT))]
+  const sensitive = [...new Set([...keys, ...handedOutSecrets, ...credentials].filter((value) => value.length >= FRAGMENT))]
   const problems = []
   const shown = {
     log: log.text,
@@ -198,25 +223,35 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
     // The runner's debug log shows each entry it saves.
     'saved state': Object.values(state).join('\n')
   }
-  /** @type {Map<string, string>} each run of FRAGMENT characters of a key or secret, to the whole value */
-  const fragments = new Map()
-  for (const value of sensitive) {
-    for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
-  }
-  for (const [where, text] of Object.entries(shown)) {
-    const found = new Set()
+  // Each run of FRAGMENT characters shown is looked up in every key and secret, rather than each run of
+  // those in what is shown: a hostile secret can be longer than a Map holds, what is shown cannot.
+  const places = Object.keys(shown)
+  // Where whole URLs are kept, a URL's credential is the user's data, not a leak.
+  const keepsUrls = new Set(['webhook output', 'saved state'])
+  /** @type {Map<string, number>} each run of FRAGMENT characters shown, to the places it is shown, one bit each */
+  const shownRuns = new Map()
+  Object.values(shown).forEach((text, place) => {
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
-      const value = fragments.get(text.slice(at, at + FRAGMENT))
-      if (value === undefined || found.has(value)) continue
-      found.add(value)
       const part = text.slice(at, at + FRAGMENT)
-      problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'a key or token' : `the secret ${JSON.stringify(value)}`}`
-      )
+      shownRuns.set(part, (shownRuns.get(part) ?? 0) | (1 << place))
+    }
+  })
+  for (const value of sensitive) {
+    let found = 0
+    for (let at = 0; at + FRAGMENT <= value.length; at++) {
+      const part = value.slice(at, at + FRAGMENT)
+      const where = (shownRuns.get(part) ?? 0) & ~found
+      if (where === 0) continue
+      found |= where
+      for (const [place, name] of places.entries()) {
+        if (!(where & (1 << place)) || (keepsUrls.has(name) && credentials.includes(value))) continue
+        const what = keys.includes(value) ? 'a key or token' : credentials.includes(value) ? 'the URL credential' : 'the secret'
+        problems.push(`${name} shows ${JSON.stringify(part)}, part of ${what} ${JSON.stringify(value.slice(0, 200))}`)
+      }
     }
   }
   const maskable = new Set(
-    [...keys, ...handedOutSecrets].flatMap((value) => [
+    [...keys, ...handedOutSecrets, ...credentials].flatMap((value) => [
       value,
       value.trim(),
       ...value.split(/\r\n|\r|\n/).flatMap((line) => [line, line.trim()])
@@ -233,7 +268,9 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       else if (!ACTION_COMMANDS.has(command.name))
         problems.push(`command ${command.name}, which the action never issues, in ${where}`)
       if (command.name === 'add-mask' && !maskable.has(command.data)) {
-        problems.push(`add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret, in ${where}`)
+        problems.push(
+          `add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret nor a URL credential, in ${where}`
+        )
       }
     }
   }

@@ -12,7 +12,8 @@
 //   - prune under a token-bucket rate limit per API key (issues 13 and 17): 60 endpoints at 2 requests/s,
 //     300 at 20/s, 60 at 2/s whose 429s carry no Retry-After, and 60 at 20/s from a bucket another job has
 //     nearly emptied, with real waits.
-// `BENCH_ONLY=throttled npm run bench` runs the last alone and prints it, without writing RESULTS.md.
+// `BENCH_ONLY=throttled npm run bench` runs the last alone and prints it, without writing RESULTS.md;
+// `BENCH_ONLY=webhooks-as-code` runs benchWebhooksAsCode (plan and apply) alone, the same way.
 // Prints a table and writes the same as markdown to bench/RESULTS.md. A missed target is reported, not
 // fatal (the machines are shared and noisy); a command that fails makes the exit code non-zero.
 import { spawn, spawnSync } from 'node:child_process'
@@ -46,6 +47,7 @@ const THROTTLED = [
   { endpoints: 60, rate: 20, retryAfter: true, tokens: 1 }
 ]
 const ONLY_THROTTLED = process.env.BENCH_ONLY === 'throttled'
+const ONLY_WEBHOOKS_AS_CODE = process.env.BENCH_ONLY === 'webhooks-as-code'
 const API_KEY = 'bench-key'
 const DIST = join(repoRoot, 'dist')
 const ACTION = join(DIST, 'index.js')
@@ -73,7 +75,10 @@ if (!existsSync(ACTION)) {
 }
 
 try {
-  if (ONLY_THROTTLED) {
+  if (ONLY_WEBHOOKS_AS_CODE) {
+    console.log(await benchWebhooksAsCode())
+    console.log('\nBENCH_ONLY: bench/RESULTS.md left as it was')
+  } else if (ONLY_THROTTLED) {
     const targets = []
     const section = throttledSection(await measureThrottled(), (...row) => targets.push(targetRow(...row)))
     console.log(
@@ -895,4 +900,100 @@ function positiveInt(value, fallback) {
 function toolVersion(file, args) {
   const result = spawnSync(file, args, { encoding: 'utf8' })
   return result.status === 0 ? result.stdout.split(' ').slice(0, 2).join(' ') : undefined // e.g. 'curl 7.88.1'
+}
+
+// ---------------------------------------------------------------------------------------------------
+// webhooks as code: plan and apply
+
+/**
+ * A plan of 500 endpoints against 10,000 webhooks (250 of them the manifest's), as the runner starts the
+ * action: its wall time, and its own time, that less the server's time for the one GET (a GET of the same
+ * list from this process, median of as many). Then an apply of 100 creates against a server that takes
+ * 20 ms per POST: how many POSTs were in flight at most. Returns the lines to print.
+ */
+async function benchWebhooksAsCode() {
+  const runs = 7
+  const owner = 'octo-org/billing'
+  const endpoints = (count) =>
+    Array.from({ length: count }, (_, i) => ({
+      key: `ep-${i}`,
+      url: `https://hooks-${i}.example.com/revont`,
+      events: ['call.ended']
+    }))
+  const folder = mkdtempSync(join(work, 'wac-'))
+  const manifest = (count) =>
+    writeFileSync(join(folder, 'm.json'), JSON.stringify({ version: 1, owner, endpoints: endpoints(count) }))
+  const inputs = { operation: 'plan', 'api-url': server.url, 'api-key': API_KEY, manifest: 'm.json' }
+  manifest(500)
+  server.reset()
+  server.seed(
+    Array.from({ length: 10_000 }, (_, i) => ({
+      id: `wh_${String(i).padStart(16, '0')}`,
+      url: i < 250 ? `https://hooks-${i}.example.com/revont` : `https://preview-pr-${i}.example.com/hooks/revont`,
+      events: ['call.ended'],
+      description: i < 250 ? `[revont-sync ${owner} ep-${i}]` : `octo-org/preview-app PR #${i}`
+    }))
+  )
+  const walls = []
+  const gets = []
+  let requests = 0
+  for (let round = 0; round < runs; round++) {
+    const dir = mkdtempSync(join(work, 'wac-run-'))
+    const before = server.requests.length
+    const result = await timed(process.execPath, [ACTION], { ...actionEnv(inputs, dir), GITHUB_WORKSPACE: folder })
+    requests = server.requests.length - before
+    if (result.code !== 0) failures.push(`plan (webhooks as code): exit code ${result.code}: ${result.stdout.slice(-300)}`)
+    walls.push(result.ms)
+    const start = process.hrtime.bigint()
+    const answer = await fetch(`${server.url}/webhooks`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    await answer.arrayBuffer()
+    gets.push(Number(process.hrtime.bigint() - start) / 1e6)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const own = median(walls) - median(gets)
+
+  const slow = await startRevontServer({ apiKey: API_KEY, delayMs: { POST: 20 } })
+  let applied
+  try {
+    manifest(100)
+    const dir = mkdtempSync(join(work, 'wac-apply-'))
+    applied = await timed(process.execPath, [ACTION], {
+      ...actionEnv({ ...inputs, operation: 'apply', 'api-url': slow.url }, dir),
+      GITHUB_WORKSPACE: folder
+    })
+    if (applied.code !== 0) failures.push(`apply (webhooks as code): exit code ${applied.code}: ${applied.stdout.slice(-300)}`)
+    applied.created = slow.webhooks.size
+    applied.maxInFlight = slow.maxInFlight
+    applied.requests = slow.requests.length
+  } finally {
+    await slow.close()
+  }
+  return [
+    `== webhooks as code (${runs} plan runs, medians)`,
+    ...textTable(
+      ['measurement', 'value'],
+      [
+        ['plan, 500 endpoints vs 10,000 webhooks: wall time', `${fmt(median(walls))} ms`],
+        ['  the server answering its GET (from the bench process)', `${fmt(median(gets))} ms`],
+        ['  requests the plan sent', String(requests)],
+        ['apply, 100 creates at 20 ms per POST: wall time', `${fmt(applied.ms)} ms`],
+        ['  webhooks created / requests sent', `${applied.created} / ${applied.requests}`]
+      ]
+    ),
+    '',
+    '== targets',
+    ...textTable(
+      ['target', 'goal', 'measured', 'result'],
+      [
+        targetRow(
+          "plan of 500 endpoints against 10,000 webhooks: the action's own time",
+          '< 1000 ms',
+          `${fmt(own)} ms`,
+          own < 1000
+        ),
+        targetRow('plan of 500 endpoints against 10,000 webhooks: requests', '1 GET', String(requests), requests === 1),
+        targetRow('apply of 100 creates: max in flight', '≤ 8', String(applied.maxInFlight), applied.maxInFlight <= 8)
+      ]
+    )
+  ].join('\n')
 }

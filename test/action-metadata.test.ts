@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs, type Operation } from '../src/inputs.js'
+import {
+  DEFAULT_API_URL,
+  DEFAULT_MANIFEST,
+  IF_EXISTS,
+  IF_MISSING,
+  OPERATIONS,
+  parseInputs,
+  type Operation
+} from '../src/inputs.js'
 import { stepOutputs } from '../src/results/outputs.js'
 import { Report } from '../src/results/report.js'
 import { repoRoot } from './runner/run-action.mjs'
@@ -157,7 +165,7 @@ describe('action.yml and the sources agree', () => {
       list: {},
       create: { INPUT_URL: 'https://pr-1.preview.example.com/hook', INPUT_EVENTS: 'call.ended' },
       delete: { INPUT_ID: 'wh_1' },
-      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*', 'INPUT_GITHUB-TOKEN': 'ghs_token' },
+      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*' },
       auto: {}
     }
     for (const operation of OPERATIONS) {
@@ -167,6 +175,7 @@ describe('action.yml and the sources agree', () => {
     }
     expect(action.inputs?.['api-url']?.default).toBe(DEFAULT_API_URL)
     expect(action.inputs?.['github-token']?.default).toBe('${{ github.token }}')
+    expect(action.inputs?.manifest?.default).toBe(DEFAULT_MANIFEST)
   })
 
   it('gives every true/false input the default the code falls back to', () => {
@@ -190,7 +199,9 @@ describe('action.yml and the sources agree', () => {
       list: {},
       create: { INPUT_URL: 'https://pr-1.preview.example.com/hooks', INPUT_EVENTS: 'call.ended' },
       delete: { INPUT_ID: 'wh_1' },
-      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*', 'INPUT_GITHUB-TOKEN': 'ghs_token' },
+      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*' },
+      plan: {},
+      apply: {},
       // Resolves to none outside a pull request event: what it adds is resolved-operation.
       auto: {}
     }
@@ -200,6 +211,9 @@ describe('action.yml and the sources agree', () => {
         const inputs = parseInputs({ INPUT_OPERATION: operation, 'INPUT_API-KEY': 'key', ...target[operation] })
         const report = new Report(inputs.operation, false)
         if (operation === 'list') report.listed = [{ id: 'wh_1', url: 'https://pr-1.preview.example.com/hooks', events: [] }]
+        if (operation === 'plan' || operation === 'apply') {
+          report.plan = { owner: 'octo/app', entries: [], creates: [], deletes: [], unmanaged: 0, doubled: [] }
+        }
         for (const [name] of stepOutputs(report, inputs)) set.add(name)
       }
     } finally {

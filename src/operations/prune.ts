@@ -43,7 +43,10 @@ async function keepOpenPullRequests(
   }
   const kept = new Set<Webhook>()
   if (numbers.size === 0) return kept
-  const states = await readPullRequestStates(repository, [...new Set(numbers.values())], inputs.githubToken, inputs.timeoutMs)
+  const distinct = [...new Set(numbers.values())]
+  const states = inputs.githubToken
+    ? await readPullRequestStates(repository, distinct, inputs.githubToken, inputs.timeoutMs)
+    : { open: new Set<number>(), unread: new Set(distinct), failure: 'github-token is empty' }
   for (const [webhook, number] of numbers) {
     const why = states.open.has(number)
       ? `pull request #${number} is open`

@@ -264,14 +264,24 @@ describe('credentials', () => {
     }
   })
 
-  it('fails before any request when keep-open-pull-requests needs a token and there is none', async () => {
-    preview(1)
+  it('with an empty github-token keeps the webhooks of pull requests, with the warning, and asks GitHub nothing', async () => {
+    github.pulls.set(1, 'closed')
+    const kept = preview(1)
+    const other = preview(2, 'Nightly smoke test')
     const result = await prune({ 'github-token': '' })
+    expect(result.code).toBe(0)
+    expect([...revont.webhooks.keys()]).toEqual([kept])
+    expect(result.outputs['deleted-ids']).toBe(JSON.stringify([other]))
+    expect(warnings(result)).toEqual([expect.stringContaining('(github-token is empty)')])
+    expect(github.requests).toEqual([])
+  })
+
+  it('refuses a github-token that cannot go into a header, before any request', async () => {
+    const result = await prune({ 'github-token': 'ghs_a b' })
     expect(result.code).toBe(1)
-    expect(result.log.annotations.at(-1)?.message).toContain(
-      "Input 'github-token' is required while keep-open-pull-requests is true"
+    expect(result.log.annotations.at(-1)?.message).toBe(
+      "Input 'github-token' must be printable ASCII without spaces or control characters"
     )
     expect(revont.requests).toEqual([])
-    expect(github.requests).toEqual([])
   })
 })

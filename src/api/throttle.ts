@@ -77,10 +77,9 @@ export class Throttle {
     // max-retries 0 turns retries off, after a 429 too.
     if (this.policy.maxRetries === 0) throw error
     const now = this.now()
-    const asked = error.retryAfterMs === undefined ? undefined : error.retryAfterMs * this.policy.waitScale
     if (ticket.round < this.round) {
       // Sent before the current pause began: part of that round, which it may lengthen.
-      if (asked !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + asked)
+      if (error.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + error.retryAfterMs)
       return
     }
     this.round++
@@ -91,7 +90,7 @@ export class Throttle {
         `${error.message} (gave up: throttled ${this.fruitlessRounds} times in a row with no request of this run answered; max-retries is ${maxRetries})`
       )
     }
-    const pauseMs = asked ?? backoffMs(this.policy, this.fruitlessRounds - 1)
+    const pauseMs = error.retryAfterMs ?? backoffMs(this.policy, this.fruitlessRounds - 1)
     if (this.rate !== undefined) this.rate = Math.max(MIN_RATE, CUT * this.rate)
     else if (this.answers > 0) {
       // The first rate: what the API let through before it throttled, over that time or, when longer,

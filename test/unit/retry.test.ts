@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { nextAttempt, parseRetryAfter, withRetries, type RetryPolicy } from '../src/api/retry.js'
-import { TransientError } from '../src/errors.js'
+import { nextAttempt, parseRetryAfter, withRetries, type RetryPolicy } from '../../src/api/retry.js'
+import { TransientError } from '../../src/errors.js'
 
 function policy(maxRetries: number, random = 0.5): RetryPolicy & { waits: number[] } {
   const waits: number[] = []
   return {
     maxRetries,
-    waitScale: 1,
     random: () => random,
     sleep: (ms) => {
       waits.push(ms)

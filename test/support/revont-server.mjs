@@ -46,6 +46,17 @@ function recordSecret(body) {
  * @param {{ apiKey?: string, basePath?: string, host?: string, port?: number, delayMs?: Partial<Record<'GET'|'POST'|'DELETE', number>>, rateLimit?: RateLimit }} [options]
  */
 export async function startRevontServer(options = {}) {
+  const server = createRevontServer(options)
+  await server.listen()
+  return server
+}
+
+/**
+ * The server, not listening yet (tests start it in beforeAll: see test/support/steps.ts); `url` is known
+ * once `listen()` has resolved.
+ * @param {Parameters<typeof startRevontServer>[0]} [options]
+ */
+export function createRevontServer(options = {}) {
   const apiKey = options.apiKey ?? 'test-key'
   const basePath = options.basePath ?? '/v1'
   const delayMs = options.delayMs ?? {}
@@ -220,15 +231,23 @@ export async function startRevontServer(options = {}) {
     send(res, answer.status, answer.payload)
   }
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  /** @type {string | undefined} */
+  let url
 
   return {
-    url: `http://${host}:${address.port}${basePath}`,
+    get url() {
+      if (url === undefined) throw new Error('the loopback Revont server is not listening yet')
+      return url
+    },
+    async listen() {
+      await new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
+      })
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+      url = `http://${host}:${address.port}${basePath}`
+    },
     apiKey,
     webhooks,
     requests,
@@ -271,6 +290,7 @@ export async function startRevontServer(options = {}) {
       held.length = 0
       maxInFlight = 0
       throttles.length = 0
+      rateLimit = options.rateLimit
       buckets.clear()
     },
     close() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { hasUrl, normalizeUrl, parseUrlPattern } from '../src/webhooks/urls.js'
-import { ageMs, sameEventSet, type Webhook } from '../src/webhooks/webhook.js'
+import { hasUrl, normalizeUrl, parseUrlPattern } from '../../src/webhooks/urls.js'
+import { ageMs, sameEventSet, type Webhook } from '../../src/webhooks/webhook.js'
 
 const webhook = (url: string, extra: Partial<Webhook> = {}): Webhook => ({ id: 'wh_1', url, events: [], ...extra })
 

@@ -1,6 +1,7 @@
 // Redaction on its own: what mask() registers, and what redact() and redactAndCut() then hide.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { mask, redact, redactAndCut } from '../src/text/secrets.js'
+import { mask, redact, redactAndCut } from '../../src/text/secrets.js'
+import { parseCommands } from '../support/run-action.mjs'
 
 const KEY = 'rk_live_0123456789abcdef'
 
@@ -41,5 +42,33 @@ describe('redactAndCut', () => {
   it('marks a cut, and leaves a short text whole', () => {
     expect(redactAndCut('a'.repeat(300), 10)).toBe(`${'a'.repeat(10)}…`)
     expect(redactAndCut('short', 10)).toBe('short')
+  })
+})
+
+describe('mask', () => {
+  // Its values share no 8 characters with the texts the tests above redact.
+  it('issues the whole value, trimmed, then each line on its own, for \\n, \\r\\n and \\r', () => {
+    const written: string[] = []
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    try {
+      mask('line-one\r\n  line-two \nline-three\rline-four\n')
+      mask('single-line')
+    } finally {
+      write.mockRestore()
+    }
+    const commands = parseCommands(written.join(''))
+    expect(commands.every((command) => command.name === 'add-mask')).toBe(true)
+    expect(commands.map((command) => command.data)).toEqual([
+      'line-one\r\n  line-two \nline-three\rline-four\n',
+      'line-one\r\n  line-two \nline-three\rline-four',
+      'line-one',
+      'line-two',
+      'line-three',
+      'line-four',
+      'single-line'
+    ])
   })
 })

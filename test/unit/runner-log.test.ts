@@ -1,9 +1,9 @@
 // The test helper that reads a step's output as the GitHub runner does: shown to work, since every
 // end-to-end test relies on it to find leaks and injected commands.
 import { describe, expect, it } from 'vitest'
-import { parseFileCommands, runnerRuleProblems } from './runner/run-action.mjs'
-import { applyMasks, parseCommandLine, readRunnerLog } from './runner/runner-log.mjs'
-import { handedOutSecrets } from './server/revont-server.mjs'
+import { parseFileCommands, runnerRuleProblems } from '../support/run-action.mjs'
+import { applyMasks, parseCommandLine, readRunnerLog } from '../support/runner-log.mjs'
+import { handedOutSecrets } from '../support/revont-server.mjs'
 
 describe('commands', () => {
   it('reads ::name:: only at the start of a line, after leading whitespace (U+2028 and U+0085 too)', () => {
@@ -108,6 +108,17 @@ describe('runnerRuleProblems', () => {
     expect(check('', { stderr: '0123456789' })).toEqual([expect.stringMatching(/^stderr shows "01234567"/)])
     expect(check('', { summary: `|${secret.slice(10, 18)}|` })).toEqual([expect.stringMatching(/^step summary/)])
     expect(check('', { outputs: { webhook: secret } })).toEqual([expect.stringMatching(/^webhook output/)])
+  })
+
+  it('finds a whole key or secret, or a line of one, in the outputs but secret and webhook', () => {
+    expect(check('', { outputs: { secret, id: 'wh_1' } })).toEqual([])
+    expect(check('', { outputs: { webhooks: `[{"description":"${secret}"}]` } })).toEqual([
+      expect.stringMatching(/^output webhooks shows "whsec_rules/)
+    ])
+    handedOutSecrets.add('whsec_first_line_1\nwhsec_second_line_2')
+    expect(check('', { outputs: { 'deleted-ids': '["whsec_second_line_2"]' } })).toEqual([
+      expect.stringMatching(/^output deleted-ids shows "whsec_second_line_2"/)
+    ])
   })
 
   it('finds legacy commands, stop-commands, commands the action never issues and masks of other text', () => {

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs, type Operation } from '../src/inputs.js'
-import { stepOutputs } from '../src/results/outputs.js'
-import { Report } from '../src/results/report.js'
-import { repoRoot } from './runner/run-action.mjs'
+import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs, type Operation } from '../../src/inputs.js'
+import { stepOutputs } from '../../src/results/outputs.js'
+import { Report } from '../../src/results/report.js'
+import { repoRoot } from '../support/run-action.mjs'
 
 interface ActionMetadata {
   name?: unknown

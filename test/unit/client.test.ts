@@ -1,19 +1,18 @@
 // The API client on its own (sources, not the bundle) against the loopback server.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { RevontClient } from '../src/api/client.js'
-import { ApiError } from '../src/errors.js'
-import { retryPolicy } from '../src/api/retry.js'
-import { startRevontServer } from './server/revont-server.mjs'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { RevontClient } from '../../src/api/client.js'
+import { retryPolicy } from '../../src/api/retry.js'
+import { ApiError } from '../../src/errors.js'
+import { useRevontServer } from '../support/harness.js'
 
-let server: Awaited<ReturnType<typeof startRevontServer>>
+const server = useRevontServer()
 let client: RevontClient
 
-beforeAll(async () => {
-  server = await startRevontServer()
-  client = new RevontClient({ apiUrl: server.url, apiKey: server.apiKey, timeoutMs: 5000, maxRetries: 2 }, retryPolicy(2, 0))
+beforeAll(() => {
+  // Retries without waiting between them: the waits are retry.test.ts's.
+  const policy = { ...retryPolicy(2), sleep: () => Promise.resolve() }
+  client = new RevontClient({ apiUrl: server.url, apiKey: server.apiKey, timeoutMs: 5000, maxRetries: 2 }, policy)
 })
-afterAll(() => server.close())
-beforeEach(() => server.reset())
 
 const url = 'https://pr-1.preview.example.com/hooks'
 

@@ -4,17 +4,18 @@
 // RUNNER_TEMP, then reads back the outputs, the saved state, the summary and the log as the runner would
 // process them, and fails on a run that shows a key or secret or lets printed text become a workflow
 // command. A run's post() runs its post step as the runner does: the same INPUT_* values, and each entry
-// of the state file as STATE_<name>.
+// of the state file as STATE_<name>. Waits are real unless the run asks for the fast clock (fast-clock.mjs).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
-import { handedOutSecrets } from '../server/revont-server.mjs'
+import { handedOutSecrets } from './revont-server.mjs'
 import { readRunnerLog } from './runner-log.mjs'
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const supportDir = dirname(fileURLToPath(import.meta.url))
+export const repoRoot = join(supportDir, '..', '..')
 
 /** The node that runs the action: REVONT_ACTION_NODE (scripts/test-node24.mjs sets it), else this one. */
 export const actionNode = process.env.REVONT_ACTION_NODE || process.execPath
@@ -41,17 +42,18 @@ export function actionInputs() {
  * @typedef {{
  *   inputs?: Record<string, string>, env?: Record<string, string>, state?: Record<string, string>,
  *   during?: (step: RunningStep) => Promise<void>, timeoutMs?: number, readStdoutAfterMs?: number,
- *   bundle?: 'index' | 'post'
+ *   bundle?: 'index' | 'post', clock?: number
  * }} RunOptions
  *   bundle: which of dist/'s bundles runs: the main step's (index, the default) or the post step's
  *   state: what the main step saved, as the runner hands it to the post step (STATE_<name>)
  *   during: runs alongside the step, e.g. to send it the signals a cancelled job's runner sends
  *   readStdoutAfterMs: leave the action's stdout unread that long, as a busy runner might, so its pipe fills
+ *   clock: run the action's waits this many times faster, with fast-clock.mjs preloaded (default: real waits)
  */
 
 /** @param {RunOptions} options */
 export async function runAction(options = {}) {
-  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0, bundle = 'index' } = options
+  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0, bundle = 'index', clock } = options
   const dir = newRunDir()
   const outputFile = join(dir, 'output')
   const stateFile = join(dir, 'state')
@@ -75,7 +77,8 @@ export async function runAction(options = {}) {
     ...inputEnv,
     ...env
   }
-  const child = spawn(actionNode, [join(repoRoot, 'dist', `${bundle}.js`)], {
+  const preload = clock === undefined ? [] : ['--import', `${pathToFileURL(join(supportDir, 'fast-clock.mjs')).href}?speed=${clock}`]
+  const child = spawn(actionNode, [...preload, join(repoRoot, 'dist', `${bundle}.js`)], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -113,7 +116,7 @@ export async function runAction(options = {}) {
     log,
     dir,
     /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
-    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post' })
+    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post', clock })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
@@ -172,8 +175,9 @@ const FRAGMENT = 8
 
 /**
  * What the run broke of the runner's rules, as messages: key or secret text shown (fragments of 8 or more
- * characters), legacy or stop-commands commands, commands the action never issues, and masks for text that
- * is neither the key nor a secret.
+ * characters; in outputs other than webhook, whole values or lines), legacy or stop-commands commands,
+ * commands the action never issues, and masks for text that is neither the key nor a secret. A value shown
+ * before its add-mask line shows in the log, which is masked line by line as the runner masks it.
  */
 export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys) {
   const errors = readRunnerLog(stderr, { masks: log.masks })
@@ -213,6 +217,14 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       ...value.split(/\r\n|\r|\n/).flatMap((line) => [line, line.trim()])
     ])
   )
+  // The other outputs hold what the API sent as it sent it (ids, the list): no key or secret, nor a line
+  // of one, whole. The secret output is where the secret belongs.
+  const whole = [...maskable].filter((value) => value.length >= FRAGMENT)
+  for (const [name, value] of Object.entries(outputs)) {
+    if (name === 'secret' || name === 'webhook') continue
+    const found = whole.find((part) => value.includes(part))
+    if (found !== undefined) problems.push(`output ${name} shows ${JSON.stringify(found.slice(0, 100))}, a key or secret`)
+  }
   for (const [stream, commands] of [
     ['stdout', log.commands],
     ['stderr', errors.commands]

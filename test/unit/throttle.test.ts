@@ -1,15 +1,14 @@
 // The limiter on its own, with a clock that only moves when it sleeps.
 import { describe, expect, it } from 'vitest'
-import type { RetryPolicy } from '../src/api/retry.js'
-import { TransientError } from '../src/errors.js'
-import { Throttle } from '../src/api/throttle.js'
+import type { RetryPolicy } from '../../src/api/retry.js'
+import { TransientError } from '../../src/errors.js'
+import { Throttle } from '../../src/api/throttle.js'
 
 function setup(maxRetries = 3) {
   const clock = { now: 1_000_000 }
   const sleeps: number[] = []
   const policy: RetryPolicy = {
     maxRetries,
-    waitScale: 1,
     random: () => 0.5,
     sleep: (ms) => {
       sleeps.push(ms)

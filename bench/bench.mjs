@@ -29,8 +29,8 @@ import {
 import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { startRevontServer } from '../test/server/revont-server.mjs'
-import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/runner/run-action.mjs'
+import { startRevontServer } from '../test/support/revont-server.mjs'
+import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/support/run-action.mjs'
 
 const PAIRS = positiveInt(process.env.BENCH_PAIRS, 40)
 const WARMUP = 2

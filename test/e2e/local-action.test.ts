@@ -5,24 +5,19 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startRevontServer } from './server/revont-server.mjs'
-import { repoRoot } from './runner/run-action.mjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useRevontServer } from '../support/harness.js'
+import { repoRoot } from '../support/run-action.mjs'
 
 const RUN_TIMEOUT_MS = 50_000
 
-let server: Awaited<ReturnType<typeof startRevontServer>>
+const server = useRevontServer({ apiKey: `local-action-key-${Math.random().toString(36).slice(2)}` })
 let dir: string
 
-beforeAll(async () => {
-  server = await startRevontServer({ apiKey: `local-action-key-${Math.random().toString(36).slice(2)}` })
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'revont-local-action-'))
 })
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true })
-  await server.close()
-})
-beforeEach(() => server.reset())
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** .env.example with these variables replaced (or added), pointed at the loopback server and at `dir`. */
 function envFile(variables: Record<string, string>): string {

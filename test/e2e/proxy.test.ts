@@ -24,10 +24,10 @@ import { connect, createServer as createNetServer, type AddressInfo, type Server
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { send } from '../src/api/http.js'
-import { TimeoutError } from '../src/errors.js'
-import { parseCommands, runAction } from './runner/run-action.mjs'
-import { startRevontServer } from './server/revont-server.mjs'
+import { send } from '../../src/api/http.js'
+import { TimeoutError } from '../../src/errors.js'
+import { until, useRevontServer } from '../support/harness.js'
+import { parseCommands, runAction } from '../support/run-action.mjs'
 
 const API_HOST = 'api.revont.test'
 const API_URL = `https://${API_HOST}/v1`
@@ -38,9 +38,9 @@ const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status
 describe.skipIf(!hasOpenssl)(
   `through a CONNECT proxy${hasOpenssl ? '' : ' (skipped: openssl is not installed, so no certificate for api.revont.test can be made)'}`,
   () => {
+    const revont = useRevontServer({ apiKey: API_KEY })
     let dir: string
     let certFile: string
-    let revont: Awaited<ReturnType<typeof startRevontServer>>
     let front: HttpsServer
     let proxy: Server
     let proxyUrl: string
@@ -96,7 +96,6 @@ describe.skipIf(!hasOpenssl)(
       )
       if (openssl.status !== 0) throw new Error(`openssl could not make a certificate: ${openssl.stderr}`)
 
-      revont = await startRevontServer({ apiKey: API_KEY })
       const upstream = new URL(revont.url)
 
       // The API's HTTPS front: terminates TLS for api.revont.test and passes each request on.
@@ -174,12 +173,11 @@ describe.skipIf(!hasOpenssl)(
 
     afterAll(async () => {
       for (const socket of sockets) socket.destroy()
-      await Promise.all([close(proxy), close(httpsProxy), close(silent), close(front), revont?.close()])
+      await Promise.all([close(proxy), close(httpsProxy), close(silent), close(front)])
       for (const path of [dir, ...runDirs]) if (path) rmSync(path, { recursive: true, force: true })
     })
 
     beforeEach(() => {
-      revont.reset()
       revont.seed([
         { id: 'wh_proxy_1', url: 'https://preview-1.example.com/hooks/revont', events: ['call.ended'] },
         { id: 'wh_proxy_2', url: 'https://preview-2.example.com/hooks/revont', events: ['summary.ready'] }
@@ -339,7 +337,7 @@ describe.skipIf(!hasOpenssl)(
       const result = await list({ HTTPS_PROXY: proxyUrl }, { 'timeout-seconds': '1' })
       expect(result.code).toBe(1)
       expect(errors(result)).toEqual([timedOut])
-      await until(() => lateOutcomes.length > 0)
+      await until(() => lateOutcomes.length > 0, "the proxy's late answer, or the client going away")
       expect(lateOutcomes).toEqual(['client gone'])
       expect(seen).toEqual([])
     })
@@ -400,7 +398,7 @@ describe.skipIf(!hasOpenssl)(
       try {
         const attempt = send({ method: 'GET', url: `${API_URL}/webhooks`, headers: {} }, 300)
         await expect(attempt).rejects.toThrow(TimeoutError)
-        await until(() => connectClients[0]?.closed)
+        await until(() => connectClients[0]?.closed === true, 'the CONNECT closed')
         expect(connectClients).toHaveLength(1)
         expect(connectClients[0].closed).toBe(true)
       } finally {
@@ -421,11 +419,6 @@ function listen(server: NetServer): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
   })
-}
-
-/** Waits for `condition`, for at most 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 function close(server: NetServer | undefined): Promise<void> {

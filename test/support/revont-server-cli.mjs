@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Runs the loopback Revont server on its own, for CI's use-the-action job and for local runs with
-// @github/local-action: `node test/server/cli.mjs [--port 8787] [--api-key test-key]`. Listens on
+// @github/local-action: `node test/support/revont-server-cli.mjs [--port 8787] [--api-key test-key]`. Listens on
 // 127.0.0.1 only, prints its base URL and keeps running until it gets SIGINT or SIGTERM.
 import { parseArgs } from 'node:util'
 import { startRevontServer } from './revont-server.mjs'
 
-const usage = 'Usage: node test/server/cli.mjs [--port <port>] [--api-key <key>]  (defaults: 8787, test-key)'
+const usage = 'Usage: node test/support/revont-server-cli.mjs [--port <port>] [--api-key <key>]  (defaults: 8787, test-key)'
 
 let values
 try {

@@ -20,9 +20,12 @@ export const repoRoot = join(supportDir, '..', '..')
 /** The node that runs the action: REVONT_ACTION_NODE (scripts/test-node24.mjs sets it), else this one. */
 export const actionNode = process.env.REVONT_ACTION_NODE || process.execPath
 
-/** Every run's files (RUNNER_TEMP, GITHUB_OUTPUT, ...) go below one folder, which removeRunDirs removes. */
+/**
+ * Every run's files (RUNNER_TEMP, GITHUB_OUTPUT, ...), and any folder a test asks for, go below one
+ * folder, which removeRunDirs removes.
+ */
 let runsDir
-function newRunDir() {
+export function newFolder() {
   runsDir ??= mkdtempSync(join(tmpdir(), 'revont-action-runs-'))
   return mkdtempSync(join(runsDir, 'run-'))
 }
@@ -54,7 +57,7 @@ export function actionInputs() {
 /** @param {RunOptions} options */
 export async function runAction(options = {}) {
   const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0, bundle = 'index', clock } = options
-  const dir = newRunDir()
+  const dir = newFolder()
   const outputFile = join(dir, 'output')
   const stateFile = join(dir, 'state')
   const summaryFile = join(dir, 'summary')

@@ -89,7 +89,14 @@ describe('create', () => {
     )
     await runStep(
       { operation: 'create', url: `${endpoint}/2`, events: 'call.ended', description: '' },
-      { env: { GITHUB_REPOSITORY: 'octo/app', GITHUB_EVENT_NAME: 'push', GITHUB_WORKFLOW: 'Deploy', GITHUB_REF: 'refs/heads/main' } }
+      {
+        env: {
+          GITHUB_REPOSITORY: 'octo/app',
+          GITHUB_EVENT_NAME: 'push',
+          GITHUB_WORKFLOW: 'Deploy',
+          GITHUB_REF: 'refs/heads/main'
+        }
+      }
     )
     expect([...server.webhooks.values()].map((webhook) => webhook.description)).toEqual([
       'octo/app PR #31',

@@ -163,13 +163,20 @@ describe('create', () => {
     'if-exists %s, hostile same-URL webhooks and a hostile description input',
     async (ifExists) => {
       server.seed(hostileWebhooks(URL_A).map((webhook, index) => ({ ...webhook, url: URL_A, id: `wh_same${index}` })))
-      await runStep({ operation: 'create', url: URL_A, events: 'call.ended', 'if-exists': ifExists, description: HOSTILE.join(' ') })
+      await runStep({
+        operation: 'create',
+        url: URL_A,
+        events: 'call.ended',
+        'if-exists': ifExists,
+        description: HOSTILE.join(' ')
+      })
     }
   )
 
   it('a 201 whose every field is hostile', async () => {
     const secret = newSecret('hostile201')
-    answer201(server, 
+    answer201(
+      server,
       createdBody(
         { id: 'wh_new', description: HOSTILE.join(' '), status: HOSTILE.join(' '), created_at: HOSTILE[0], extra: HOSTILE },
         secret
@@ -183,7 +190,8 @@ describe('create', () => {
 
   it('a 201 whose fields have the wrong types', async () => {
     const secret = newSecret('types201')
-    answer201(server, 
+    answer201(
+      server,
       createdBody({ id: 'wh_new', description: 42, status: { x: '##[error]PWN' }, created_at: null, extra: true }, secret)
     )
     const result = await runStep({ operation: 'create', url: URL_A, events: 'call.ended' })

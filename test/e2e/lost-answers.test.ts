@@ -43,7 +43,9 @@ describe('a POST whose answer was lost is never blindly repeated', () => {
       const orphan = deletes[0].replace('DELETE /webhooks/', '')
       expect(orphan).not.toBe(result.outputs.id)
       expect(server.webhooks.has(orphan)).toBe(false)
-      expect(annotations(result, 'warning').some((warning) => warning.includes(orphan) && warning.includes('never seen'))).toBe(true)
+      expect(annotations(result, 'warning').some((warning) => warning.includes(orphan) && warning.includes('never seen'))).toBe(
+        true
+      )
       expect(server.secrets.length - secretsBefore).toBe(2)
     } else {
       expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks', 'GET /webhooks', 'POST /webhooks'])
@@ -232,7 +234,9 @@ describe('a lost POST answer while another run creates a webhook for the same UR
     expect(annotations(result, 'warning').filter((warning) => warning.includes('wh_run_b'))).toEqual([
       expect.stringMatching(/^Left webhook wh_run_b in place/)
     ])
-    expect(annotations(result, 'warning').some((warning) => warning.includes(orphan) && warning.includes('never seen'))).toBe(true)
+    expect(annotations(result, 'warning').some((warning) => warning.includes(orphan) && warning.includes('never seen'))).toBe(
+      true
+    )
     expect(result.outputs).toMatchObject({ created: 'true', secret: server.secrets.at(-1) })
   })
 })

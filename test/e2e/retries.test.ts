@@ -85,7 +85,9 @@ describe('answers that are final are never retried', () => {
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks'])
     expect(annotations(result, 'error')).toHaveLength(1)
-    expect(annotations(result, 'error')[0]).toMatch(new RegExp(`^GET /webhooks failed: ${status} ${STATUS_CODES[status]}: injected ${status}`))
+    expect(annotations(result, 'error')[0]).toMatch(
+      new RegExp(`^GET /webhooks failed: ${status} ${STATUS_CODES[status]}: injected ${status}`)
+    )
     expect(annotations(result, 'error')[0]).not.toContain('gave up')
     if (status === 401) expect(annotations(result, 'error')[0]).toContain('the API key was rejected')
     else expect(annotations(result, 'error')[0]).not.toContain('API key')
@@ -97,7 +99,9 @@ describe('answers that are final are never retried', () => {
     const result = await runStep(createInputs({ 'if-exists': 'replace' }))
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks'])
-    expect(annotations(result, 'error')[0]).toMatch(new RegExp(`^POST /webhooks failed: ${status} ${STATUS_CODES[status]}: injected ${status}`))
+    expect(annotations(result, 'error')[0]).toMatch(
+      new RegExp(`^POST /webhooks failed: ${status} ${STATUS_CODES[status]}: injected ${status}`)
+    )
     expect([...server.webhooks.keys()].sort()).toEqual(['wh_before_other', 'wh_before_same_url'])
   })
 
@@ -162,7 +166,9 @@ describe('answers that are not JSON', () => {
     server.inject({ method: 'GET', path: '/webhooks', malformed: true, times: 2 })
     const result = await runStep({ operation: 'list', 'max-retries': '1' })
     expect(result.code).toBe(1)
-    expect(annotations(result, 'error')).toEqual(['GET /webhooks failed: 200 OK with a body that is not JSON (gave up after 2 attempts)'])
+    expect(annotations(result, 'error')).toEqual([
+      'GET /webhooks failed: 200 OK with a body that is not JSON (gave up after 2 attempts)'
+    ])
     expect(result.stdout).not.toContain('"wh_')
   })
 
@@ -185,7 +191,9 @@ describe('answers that are not JSON', () => {
     const result = await runStep({ operation: 'list', 'max-retries': '2' })
     expect(result.code).toBe(1)
     expect(sent()).toHaveLength(3)
-    expect(annotations(result, 'error')).toEqual(['GET /webhooks failed: 502 Bad Gateway (the body was not JSON) (gave up after 3 attempts)'])
+    expect(annotations(result, 'error')).toEqual([
+      'GET /webhooks failed: 502 Bad Gateway (the body was not JSON) (gave up after 3 attempts)'
+    ])
     for (const text of [result.stdout, result.summary]) {
       expect(text).not.toMatch(/<html|<h1|nginx|header-must-not-show/i)
     }

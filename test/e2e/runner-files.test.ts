@@ -9,7 +9,10 @@ import { ids, URL_A } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
 import { newFolder } from '../support/run-action.mjs'
 
-const server = useRevontServer({}, { inputs: { 'timeout-seconds': '5' }, clock: 100, check: (result) => expect(result.stderr).toBe('') })
+const server = useRevontServer(
+  {},
+  { inputs: { 'timeout-seconds': '5' }, clock: 100, check: (result) => expect(result.stderr).toBe('') }
+)
 
 const endpoint = 'https://preview-7.example.com/hooks/revont'
 
@@ -68,24 +71,34 @@ describe('a failure while writing results', () => {
 
 describe('runner files that cannot be written', () => {
   it('GITHUB_OUTPUT a directory: create sends no POST and fails naming GITHUB_OUTPUT', async () => {
-    const result = await runStep({ operation: 'create', url: URL_A, events: 'call.ended' }, { env: { GITHUB_OUTPUT: newFolder() } })
+    const result = await runStep(
+      { operation: 'create', url: URL_A, events: 'call.ended' },
+      { env: { GITHUB_OUTPUT: newFolder() } }
+    )
     expect(result.code).toBe(1)
     expect(sent()).toEqual(['GET /webhooks'])
     expect(server.webhooks.size).toBe(0)
-    expect(annotations(result, 'error')).toEqual([expect.stringMatching(/^GITHUB_OUTPUT cannot be written, so nothing was created: EISDIR/)])
+    expect(annotations(result, 'error')).toEqual([
+      expect.stringMatching(/^GITHUB_OUTPUT cannot be written, so nothing was created: EISDIR/)
+    ])
   })
 
   it.skipIf(!existsSync('/dev/full'))(
     'GITHUB_OUTPUT /dev/full (opens, but every write fails): the webhook just created is deleted again, and the error says so',
     async () => {
-      const result = await runStep({ operation: 'create', url: URL_A, events: 'call.ended' }, { env: { GITHUB_OUTPUT: '/dev/full' } })
+      const result = await runStep(
+        { operation: 'create', url: URL_A, events: 'call.ended' },
+        { env: { GITHUB_OUTPUT: '/dev/full' } }
+      )
       expect(result.code).toBe(1)
       expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks', expect.stringMatching(/^DELETE \/webhooks\/wh_[0-9a-f]+$/)])
       const id = sent()[2].replace('DELETE /webhooks/', '')
       expect(server.webhooks.size).toBe(0)
       expect(annotations(result, 'error')).toHaveLength(1)
       expect(annotations(result, 'error')[0]).toMatch(/^Could not write the new webhook's secret to the step outputs \(ENOSPC/)
-      expect(annotations(result, 'error')[0]).toContain(`the webhook ${id} it created was deleted again, and nothing else was changed`)
+      expect(annotations(result, 'error')[0]).toContain(
+        `the webhook ${id} it created was deleted again, and nothing else was changed`
+      )
     }
   )
 
@@ -104,7 +117,10 @@ describe('runner files that cannot be written', () => {
   )
 
   it('a step summary that cannot be written during a create that worked: a warning, exit 0, outputs written', async () => {
-    const result = await runStep({ operation: 'create', url: URL_A, events: 'call.ended' }, { env: { GITHUB_STEP_SUMMARY: newFolder() } })
+    const result = await runStep(
+      { operation: 'create', url: URL_A, events: 'call.ended' },
+      { env: { GITHUB_STEP_SUMMARY: newFolder() } }
+    )
     expect(result.code).toBe(0)
     expect(annotations(result, 'error')).toEqual([])
     expect(annotations(result, 'warning')).toEqual([expect.stringMatching(/^Could not write the step summary: EISDIR/)])

@@ -63,7 +63,9 @@ describe('a prune under a rate limit slows down instead of failing', () => {
     const result = await runStep({ operation: 'prune', url: PATTERN, 'max-retries': '2' })
     expect(result.code).toBe(1)
     expect(annotations(result, 'error')).toHaveLength(1)
-    expect(annotations(result, 'error')[0]).toMatch(/^5 of 5 deletes failed: DELETE \/webhooks\/wh_\d failed: 429 Too Many Requests/)
+    expect(annotations(result, 'error')[0]).toMatch(
+      /^5 of 5 deletes failed: DELETE \/webhooks\/wh_\d failed: 429 Too Many Requests/
+    )
     expect(annotations(result, 'error')[0]).toContain(
       '(gave up: throttled 3 times in a row with no request of this run answered; max-retries is 2)'
     )

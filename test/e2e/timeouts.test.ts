@@ -79,7 +79,9 @@ describe('timeout-seconds bounds each attempt as a whole', () => {
       const started = Date.now()
       const result = await runStep({ operation: 'list', 'timeout-seconds': '1', 'max-retries': '0', 'api-url': `${base}/v1` })
       expect(result.code).toBe(1)
-      expect(annotations(result, 'error')).toEqual(['GET /webhooks failed: no complete answer from 127.0.0.1 within 1 s (timeout-seconds)'])
+      expect(annotations(result, 'error')).toEqual([
+        'GET /webhooks failed: no complete answer from 127.0.0.1 within 1 s (timeout-seconds)'
+      ])
       expect(Date.now() - started).toBeLessThan(15_000)
     } finally {
       trickle.closeAllConnections()

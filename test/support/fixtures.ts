@@ -39,6 +39,10 @@ export function seedPreviewAndProduction(server: RevontServer) {
 /** `count` webhooks of pull-request previews, wh_0 ... at https://pr-0.preview.example.com/hooks ... */
 export function seedPreviews(server: RevontServer, count: number) {
   server.seed(
-    Array.from({ length: count }, (_, i) => ({ id: `wh_${i}`, url: `https://pr-${i}.preview.example.com/hooks`, events: ['call.ended'] }))
+    Array.from({ length: count }, (_, i) => ({
+      id: `wh_${i}`,
+      url: `https://pr-${i}.preview.example.com/hooks`,
+      events: ['call.ended']
+    }))
   )
 }

@@ -29,7 +29,6 @@ export const HOSTILE = [
 const RAW_FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/u
 const DOCUMENTED = new Set(['id', 'url', 'events', 'description', 'created_at', 'status'])
 
-
 /** No command carries the attacker's text at its start or in its properties, and nothing hidden is shown. */
 export function expectInert(result: StepResult) {
   const streams = [result.log, readRunnerLog(result.stderr)]
@@ -90,7 +89,6 @@ export function hostileWebhooks(base: string, extra: Record<string, unknown> = {
   }))
 }
 
-
 export function createdBody(fields: Record<string, unknown>, secret: string, extraText = ''): string {
   const body = JSON.stringify({
     url: URL_A,
@@ -115,4 +113,3 @@ export function answer201(server: RevontServer, body: string, headers: Record<st
     body
   })
 }
-

@@ -6,7 +6,12 @@ import { sent, until, type RevontServer, type RunningStep, type StepResult } fro
 
 export const endpoint = 'https://e2e-42.test.example.com/hooks/revont'
 /** The default description carries the run id and attempt, which is what tells this run's webhooks apart. */
-export const WORKFLOW_RUN = { GITHUB_REPOSITORY: 'octo/app', GITHUB_WORKFLOW: 'E2E', GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ID: '77' }
+export const WORKFLOW_RUN = {
+  GITHUB_REPOSITORY: 'octo/app',
+  GITHUB_WORKFLOW: 'E2E',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_RUN_ID: '77'
+}
 export const THIS_RUN = 'octo/app E2E (main), run 77 attempt 1'
 export const MAIN_STEP = { operation: 'create', url: endpoint, events: 'call.ended', cleanup: 'true' }
 

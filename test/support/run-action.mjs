@@ -56,7 +56,16 @@ export function actionInputs() {
 
 /** @param {RunOptions} options */
 export async function runAction(options = {}) {
-  const { inputs = {}, env = {}, state = {}, during, timeoutMs = 60_000, readStdoutAfterMs = 0, bundle = 'index', clock } = options
+  const {
+    inputs = {},
+    env = {},
+    state = {},
+    during,
+    timeoutMs = 60_000,
+    readStdoutAfterMs = 0,
+    bundle = 'index',
+    clock
+  } = options
   const dir = newFolder()
   const outputFile = join(dir, 'output')
   const stateFile = join(dir, 'state')
@@ -80,7 +89,8 @@ export async function runAction(options = {}) {
     ...inputEnv,
     ...env
   }
-  const preload = clock === undefined ? [] : ['--import', `${pathToFileURL(join(supportDir, 'fast-clock.mjs')).href}?speed=${clock}`]
+  const preload =
+    clock === undefined ? [] : ['--import', `${pathToFileURL(join(supportDir, 'fast-clock.mjs')).href}?speed=${clock}`]
   const child = spawn(actionNode, [...preload, join(repoRoot, 'dist', `${bundle}.js`)], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -1,5 +1,5 @@
 // Throttling through the bundled action: bulk deletes against a server that limits each API key with a
-// token bucket. The action's waits run on the fast clock (test/support/fast-clock.mjs), 5 times as fast:
+// token bucket. The action's clock runs 5 times as fast as real time (test/support/fast-clock.mjs):
 // Retry-After: 1 becomes a pause of 200 ms. The assertions are about outcome and order, not time.
 import { describe, expect, it } from 'vitest'
 import { seedPreviews } from '../support/fixtures.js'

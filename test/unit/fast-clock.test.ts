@@ -21,7 +21,7 @@ function probe(script: string, speed = 1000) {
 }
 
 describe('the fast clock', () => {
-  it('skips a wait: Date.now has moved on by all of it, for a named import and for require alike', () => {
+  it('makes a wait short: Date.now has moved on by all of it, for a named import and for require alike', () => {
     const result = probe(`
       import { createRequire } from 'node:module'
       import { setTimeout as wait } from 'node:timers/promises'
@@ -46,17 +46,27 @@ describe('the fast clock', () => {
     expect(result.waits).toBe(1)
   })
 
-  it('leaves an aborted wait as it is: it rejects, and the clock does not jump', () => {
-    const result = probe(`
+  it('runs at real speed until the first wait, then as fast as asked: an aborted wait rejects at once', () => {
+    const result = probe(
+      `
       import { setTimeout as wait } from 'node:timers/promises'
+      const before = Date.now() - (performance.timeOrigin + performance.now())
       const controller = new AbortController()
       const start = Date.now()
       const waiting = wait(60_000, undefined, { signal: controller.signal }).catch((error) => error.name)
       controller.abort()
-      console.log(JSON.stringify({ error: await waiting, moved: Date.now() - start }))
-    `)
+      const error = await waiting
+      const moved = Date.now() - start
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      console.log(JSON.stringify({ before, error, moved, fast: Date.now() - start }))
+    `,
+      100
+    )
+    expect(Math.abs(result.before)).toBeLessThan(1000)
     expect(result.error).toBe('AbortError')
     expect(result.moved).toBeLessThan(60_000)
+    // 50 ms of real time after the first wait began: 5 s on a clock 100 times as fast.
+    expect(result.fast).toBeGreaterThanOrEqual(5000)
   })
 
   it('refuses a speed below 1', () => {

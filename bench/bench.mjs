@@ -826,7 +826,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
     `Measured ${date} with node ${process.version} on ${machine}; ${curlVersion ?? 'curl not installed'}.`,
     '',
     'Reproduce: `npm ci && npm run build && npm run bench` (writes this file; `BENCH_PAIRS=<n>` changes the',
-    `number of rounds, ${PAIRS} here). Only loopback traffic: the benchmark starts test/server/revont-server.mjs.`,
+    `number of rounds, ${PAIRS} here). Only loopback traffic: the benchmark starts test/support/revont-server.mjs.`,
     'The machines these run on are shared and noisy, so compare ratios from one run rather than times across runs.',
     ...sections.flatMap((section) => [
       '',

@@ -1,6 +1,7 @@
-// Cancellation of the main step. The runner sends SIGINT, then SIGTERM about 7.5 s later, then kills the
-// process. After the first signal no new request starts (RevontClient's gate), and retry and throttle
-// waits end early; a request in flight may finish. After the second the step stops waiting for it and writes what it has.
+// Cancellation. The runner sends SIGINT, then SIGTERM about 7.5 s later (on Windows CTRL_BREAK), then kills
+// the process. After the first signal no new request starts (RevontClient's gate), and retry and throttle
+// waits end early. The main step lets a request in flight finish until the second signal, then writes what
+// it has; the post step stops waiting at the first.
 import { setMaxListeners } from 'node:events'
 import { CancelledError } from './errors.js'
 import * as log from './text/log.js'
@@ -17,25 +18,32 @@ export function throwIfCancelled(what: string): void {
 }
 
 /**
- * Handles SIGINT and SIGTERM from now on. The first closes the gate; the promise returned rejects on the
- * second, when the runner's kill is near, so that the step writes its outputs before it comes.
+ * Calls `onSignal` on each of the runner's cancel signals from now on: SIGINT, SIGTERM, and SIGBREAK (what
+ * Node reports for Windows' CTRL_BREAK). The first closes the gate.
+ */
+export function onCancelSignal(onSignal: (signal: NodeJS.Signals, first: boolean) => void): void {
+  const listener = (signal: NodeJS.Signals): void => {
+    const first = !cancellation.aborted
+    if (first) controller.abort(signal)
+    onSignal(signal, first)
+  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) process.on(signal, listener)
+}
+
+/**
+ * The main step's: after the first signal the step goes on without starting a request; the promise
+ * returned rejects on the second, when the runner's kill is near, so that the step writes its outputs
+ * before it comes.
  */
 export function handleCancellation(): Promise<never> {
   return new Promise((_, reject) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (!cancellation.aborted) {
-        controller.abort(signal)
-        log.info(`${signal}: the step is cancelled; no new request starts, and one in flight may finish`)
-        return
-      }
-      const first = String(cancellation.reason)
+    onCancelSignal((signal, first) => {
+      if (first) return log.info(`${signal}: the step is cancelled; no new request starts, and one in flight may finish`)
       reject(
         new CancelledError(
-          `Cancelled (${first}, then ${signal}): stopped waiting for a request in flight, whose outcome is unknown`
+          `Cancelled (${String(cancellation.reason)}, then ${signal}): stopped waiting for a request in flight, whose outcome is unknown`
         )
       )
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
+    })
   })
 }

@@ -1,7 +1,14 @@
 // Reads and checks every input before the first request. A pure function of the environment, so the
 // runner's INPUT_* variables are all it needs and tests can call it directly.
 import { InputError } from './errors.js'
-import { parseUrlPattern, withoutPassword, type UrlPattern } from './webhooks/urls.js'
+import {
+  credentialsIn,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  normalizeUrl,
+  parseUrlPattern,
+  shownUrl,
+  type UrlPattern
+} from './webhooks/urls.js'
 
 export const OPERATIONS = ['list', 'create', 'delete', 'prune'] as const
 export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
@@ -17,6 +24,14 @@ export interface Connection {
   apiKey: string
   timeoutMs: number
   maxRetries: number
+}
+
+/** What every operation reads besides its own inputs. */
+interface Common extends Connection {
+  /** The names of the query parameters whose values are credentials, in lower case as they are compared. */
+  secretQueryParams: string[]
+  /** Their values in the url input, in each form that may be printed: masked before the first request. */
+  urlCredentials: string[]
 }
 
 export interface ListInputs {
@@ -46,7 +61,7 @@ export interface PruneInputs {
   dryRun: boolean
 }
 
-export type Inputs = Connection & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
+export type Inputs = Common & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
 
 type Env = Record<string, string | undefined>
 
@@ -60,11 +75,11 @@ export function readApiKey(env: Env): string {
   return input(env, 'api-key') || (env.REVONT_API_KEY ?? '').trim()
 }
 
-/** The inputs every request needs: all that the post step reads of them. */
+/** The inputs every request needs: all that the post step reads of them, with parseSecretQueryParams. */
 export function parseConnection(env: Env): Connection {
   return {
     apiKey: parseApiKey(readApiKey(env)),
-    apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL),
+    apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL, parseSecretQueryParams(env)),
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
@@ -72,7 +87,13 @@ export function parseConnection(env: Env): Connection {
 
 export function parseInputs(env: Env): Inputs {
   const operation = oneOf(env, 'operation', OPERATIONS, undefined)
-  const connection = parseConnection(env)
+  const names = parseSecretQueryParams(env)
+  const url = input(env, 'url')
+  // In a prune pattern a value with a * is a glob, not a credential: masking it would hide every * in the log.
+  const urlCredentials = [...new Set([...credentialsIn(url, names), ...credentialsIn(normalizeUrl(url), names)])].filter(
+    (value) => operation !== 'prune' || !value.includes('*')
+  )
+  const common = { ...parseConnection(env), secretQueryParams: names, urlCredentials }
   // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
   const cleanup = parseBoolean(env, 'cleanup')
@@ -81,15 +102,13 @@ export function parseInputs(env: Env): Inputs {
   const olderThan = input(env, 'older-than')
   const olderThanMs = olderThan ? parseDuration(olderThan) : undefined
   switch (operation) {
-    case 'list': {
-      const url = input(env, 'url')
-      return { ...connection, operation, url: url ? parseWebhookUrl(url, false) : undefined }
-    }
+    case 'list':
+      return { ...common, operation, url: url ? parseWebhookUrl(url, false, names) : undefined }
     case 'create':
       return {
-        ...connection,
+        ...common,
         operation,
-        url: parseWebhookUrl(required(env, 'url', 'is required for create'), true),
+        url: parseWebhookUrl(required(env, 'url', 'is required for create'), true, names),
         events: parseEvents(input(env, 'events')),
         description: input(env, 'description') || undefined,
         ifExists,
@@ -97,10 +116,10 @@ export function parseInputs(env: Env): Inputs {
         dryRun
       }
     case 'delete':
-      return { ...connection, operation, target: parseDeleteTarget(env), ifMissing, dryRun }
+      return { ...common, operation, target: parseDeleteTarget(env, names), ifMissing, dryRun }
     case 'prune': {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
-      return { ...connection, operation, pattern: parseUrlPattern(pattern), olderThanMs, dryRun }
+      return { ...common, operation, pattern: parseUrlPattern(pattern, names), olderThanMs, dryRun }
     }
   }
 }
@@ -130,13 +149,13 @@ function parseApiKey(key: string): string {
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 
 /** Returns the base URL without a trailing slash, so paths can be appended. */
-function parseApiUrl(value: string): string {
-  const url = parseUrl('api-url', value)
+function parseApiUrl(value: string, names: string[]): string {
+  const url = parseUrl('api-url', value, names)
   const loopback = LOOPBACK_HOST.test(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(
       'api-url',
-      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${withoutPassword(value)}'`
+      `must be an https:// URL (plain http:// only to localhost, 127.0.0.0/8 or [::1]); got '${shownUrl(value, names)}'`
     )
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not contain a user name or password')
@@ -146,33 +165,48 @@ function parseApiUrl(value: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-function parseUrl(name: string, value: string): URL {
+function parseUrl(name: string, value: string, names: string[]): URL {
   try {
     return new URL(value)
   } catch {
-    throw new InputError(name, `must be an absolute URL; got '${withoutPassword(value)}'`)
+    throw new InputError(name, `must be an absolute URL; got '${shownUrl(value, names)}'`)
   }
 }
 
 /** Webhook URLs are compared after WHATWG normalisation, so they are stored normalised. */
-function parseWebhookUrl(value: string, httpsOnly: boolean): string {
-  const url = parseUrl('url', value)
+function parseWebhookUrl(value: string, httpsOnly: boolean, names: string[]): string {
+  const url = parseUrl('url', value, names)
   if (httpsOnly && url.protocol !== 'https:') {
-    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${withoutPassword(value)}'`)
+    throw new InputError('url', `must be a valid https:// URL (Revont delivers only over HTTPS); got '${shownUrl(value, names)}'`)
   }
   return url.href
 }
 
-function parseDeleteTarget(env: Env): DeleteInputs['target'] {
+function parseDeleteTarget(env: Env, names: string[]): DeleteInputs['target'] {
   const id = input(env, 'id')
   const url = input(env, 'url')
   if (id && url) throw new InputError('id', "and 'url' are both set; delete takes one of them")
-  if (url) return { url: parseWebhookUrl(url, false) }
+  if (url) return { url: parseWebhookUrl(url, false, names) }
   if (!id) throw new InputError('id', "is required for delete (or set 'url' to delete every webhook with that URL)")
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
     throw new InputError('id', 'may contain only A-Z a-z 0-9 _ - and be at most 128 characters')
   }
   return { id }
+}
+
+/**
+ * Comma- or newline-separated names, trimmed, blanks dropped, in lower case as they are compared. A name
+ * must read the same in a query as in this list: no spaces, control characters, = & # % or +.
+ */
+export function parseSecretQueryParams(env: Env): string[] {
+  const value = input(env, 'secret-query-params')
+  if (!value) return DEFAULT_SECRET_QUERY_PARAMS
+  const names = [...new Set(value.split(/[,\n]/).map((name) => name.trim().toLowerCase()))].filter(Boolean)
+  const bad = names.find((name) => /[\s\p{Cc}=&#%+]/u.test(name))
+  if (bad !== undefined) {
+    throw new InputError('secret-query-params', `has a name with spaces, control characters or one of = & # % +: '${bad}'`)
+  }
+  return names
 }
 
 /** Comma- or newline-separated, or a JSON array; trimmed, blanks and duplicates dropped, order kept. */

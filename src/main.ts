@@ -11,6 +11,7 @@ import { Report } from './results/report.js'
 import { writeSummary } from './results/summary.js'
 import * as log from './text/log.js'
 import { mask } from './text/secrets.js'
+import { useSecretQueryParams } from './webhooks/urls.js'
 
 export async function run(): Promise<void> {
   try {
@@ -18,6 +19,8 @@ export async function run(): Promise<void> {
     if (apiKey) mask(apiKey)
     const abandoned = handleCancellation()
     const inputs = parseInputs(process.env)
+    useSecretQueryParams(inputs.secretQueryParams)
+    for (const credential of inputs.urlCredentials) mask(credential)
     const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
     const failure = await Promise.race([perform(client, inputs, report), abandoned]).then(

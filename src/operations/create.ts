@@ -8,7 +8,7 @@ import { checkWritable, writeSecretOutputs } from '../results/outputs.js'
 import type { Report } from '../results/report.js'
 import { saveCleanupPlan, saveCreatedId, withdrawCleanupPlan } from '../state.js'
 import * as log from '../text/log.js'
-import { hasUrl, normalizeUrl } from '../webhooks/urls.js'
+import { findKey, hasUrl, shownUrl } from '../webhooks/urls.js'
 import { sameEventSet, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
 import { describeWorkflowRun } from '../workflow-context.js'
 import { deleteWebhooks } from './delete.js'
@@ -17,15 +17,20 @@ import { deleteOrphans } from './orphans.js'
 export async function create(client: RevontClient, inputs: CreateInputs, report: Report): Promise<void> {
   const description = inputs.description ?? describeWorkflowRun()
   const before = await client.listWebhooks()
-  const existing = before.filter((webhook) => hasUrl(webhook, inputs.url))
+  // Found with the credentials left out, so an endpoint whose credential was rotated is among them.
+  const key = findKey(inputs.url)
+  const existing = before.filter((webhook) => findKey(webhook.url) === key)
   if (existing.length > 0 && inputs.ifExists === 'fail') {
     throw new Error(
-      `${existing.length} webhook(s) with url ${inputs.url} exist already (${existing.map((webhook) => webhook.id).join(', ')}); ` +
+      `${existing.length} webhook(s) with url ${shownUrl(inputs.url)} exist already (${existing.map((webhook) => webhook.id).join(', ')}); ` +
         'if-exists is fail, so nothing was changed'
     )
   }
   if (inputs.ifExists === 'reuse') {
-    const match = existing.find((webhook) => webhook.status === 'active' && sameEventSet(webhook.events, inputs.events))
+    // Reused only with the very URL asked for: one with an old credential would fail every delivery.
+    const match = existing.find(
+      (webhook) => hasUrl(webhook, inputs.url) && webhook.status === 'active' && sameEventSet(webhook.events, inputs.events)
+    )
     if (match) {
       report.record('reused', match)
       log.notice(
@@ -58,8 +63,9 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       const undone = await undoCreate(client, created.webhook.id, report)
       throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
     }
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     checkCreatedAsAsked(created.webhook, webhook)
+    // Only a webhook as asked for is the post step's to delete by its id.
+    if (inputs.cleanup) saveCreatedId(created.webhook.id)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
@@ -70,7 +76,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
 /** A 201 for another URL or other events is not what was asked for: fail before anything is deleted. */
 function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
   const differences = [
-    normalizeUrl(created.url) === asked.url ? '' : `url ${created.url} (asked for ${asked.url})`,
+    hasUrl(created, asked.url) ? '' : `url ${shownUrl(created.url)} (asked for ${shownUrl(asked.url)})`,
     sameEventSet(created.events, asked.events)
       ? ''
       : `events [${created.events.join(', ')}] (asked for [${asked.events.join(', ')}])`
@@ -106,7 +112,7 @@ export async function createWithoutOrphans(
       if ('waitMs' in next) await policy.sleep(next.waitMs)
       else if (lost) await policy.sleep(backoffMs(policy, retry))
       if (lost) {
-        await deleteOrphans(client, webhook, knownIds, report).catch((cleanup: unknown) => {
+        await deleteOrphans(client, await client.listWebhooks(), webhook, knownIds, report).catch((cleanup: unknown) => {
           const failure = 'error' in next ? next.error : error
           throw new Error(
             `${errorMessage(failure)}; removing the webhook it may have created failed too: ${errorMessage(cleanup)}`

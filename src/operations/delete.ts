@@ -5,7 +5,7 @@ import type { DeleteInputs } from '../inputs.js'
 import type { Report } from '../results/report.js'
 import * as log from '../text/log.js'
 import { safeInline } from '../text/safe-text.js'
-import { hasUrl } from '../webhooks/urls.js'
+import { findKey, shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
@@ -23,8 +23,10 @@ export async function deleteTarget(client: RevontClient, inputs: DeleteInputs, r
     return
   }
   const webhooks = await client.listWebhooks()
-  const matches = webhooks.filter((webhook) => ('id' in target ? webhook.id === target.id : hasUrl(webhook, target.url)))
-  if (matches.length === 0) return whenMissing(inputs, 'id' in target ? `id ${target.id}` : `url ${target.url}`)
+  // By url, found with the credentials left out: a teardown after a rotation still finds the old endpoint.
+  const key = 'url' in target ? findKey(target.url) : undefined
+  const matches = webhooks.filter((webhook) => ('id' in target ? webhook.id === target.id : findKey(webhook.url) === key))
+  if (matches.length === 0) return whenMissing(inputs, 'id' in target ? `id ${target.id}` : `url ${shownUrl(target.url)}`)
   await deleteWebhooks(client, matches, report)
 }
 

@@ -5,20 +5,21 @@ import type { RevontClient } from '../api/client.js'
 import type { Report } from '../results/report.js'
 import * as log from '../text/log.js'
 import { hasUrl } from '../webhooks/urls.js'
-import { sameEventSet, type NewWebhook } from '../webhooks/webhook.js'
+import { sameEventSet, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
 
 /**
- * Deletes each webhook with the URL asked for that was not there before the step (`knownIds`) and has
+ * Deletes each of `listed` with the URL asked for that was not there before the step (`knownIds`) and has
  * the description and event set asked for. A same-URL webhook that differs may be another run's, so it is
  * left in place and named.
  */
 export async function deleteOrphans(
   client: RevontClient,
+  listed: Webhook[],
   asked: NewWebhook,
   knownIds: ReadonlySet<string>,
   report: Report
 ): Promise<void> {
-  const candidates = (await client.listWebhooks()).filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
+  const candidates = listed.filter((webhook) => hasUrl(webhook, asked.url) && !knownIds.has(webhook.id))
   for (const candidate of candidates) {
     if (candidate.description !== asked.description || !sameEventSet(candidate.events, asked.events)) {
       log.warning(

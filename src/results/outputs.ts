@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import * as log from '../text/log.js'
 import { redact } from '../text/secrets.js'
+import { normalizeUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import type { Report } from './report.js'
 
@@ -68,11 +69,7 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
               ['secret', '']
             ] as Array<[string, string]>)),
         ['created', String(row?.change === 'created')],
-        // An answer may echo the secret in a field: the output shows no more of it than the log does.
-        [
-          'webhook',
-          row ? JSON.stringify(row.webhook, (_, value: unknown) => (typeof value === 'string' ? redact(value) : value)) : ''
-        ],
+        ['webhook', row ? webhookJson(row.webhook, inputs.operation === 'create' ? inputs.url : '') : ''],
         ['deleted-ids', JSON.stringify(deletedIds(report))]
       ]
     }
@@ -86,6 +83,16 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
       ]
     }
   }
+}
+
+/**
+ * An answer may echo the secret in a field: the output shows no more of it than the log does. But the url
+ * asked for is the user's own, credentials included, and given back whole.
+ */
+function webhookJson(webhook: Partial<Webhook>, askedUrl: string): string {
+  return JSON.stringify(webhook, (key, value: unknown) =>
+    typeof value !== 'string' || (key === 'url' && normalizeUrl(value) === askedUrl) ? value : redact(value)
+  )
 }
 
 /** In a dry run, what would have been deleted: that is what a dry run is asked to show. */

@@ -2,6 +2,7 @@
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
 import type { Operation } from '../inputs.js'
 import * as log from '../text/log.js'
+import { shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 
 type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete' | 'failed'
@@ -47,7 +48,7 @@ export class Report {
 }
 
 function describe(webhook: ChangeRow['webhook']): string {
-  const parts = [webhook.id ?? '(no id)', webhook.url ?? '']
+  const parts = [webhook.id ?? '(no id)', shownUrl(webhook.url ?? '')]
   if (webhook.events?.length) parts.push(`[${webhook.events.join(', ')}]`)
   if (webhook.status) parts.push(webhook.status)
   if (webhook.description) parts.push(JSON.stringify(webhook.description))

@@ -3,6 +3,7 @@
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 import { safeHtml } from '../text/safe-text.js'
+import { shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 
@@ -36,7 +37,7 @@ function failureList(rows: ChangeRow[]): string {
   let bytes = 0
   let listed = 0
   for (const { webhook, reason } of rows) {
-    const item = `<li><code>${safeHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${safeHtml(webhook.url, SUMMARY_MAX_CELL)}: ${safeHtml(reason, SUMMARY_MAX_CELL)}</li>`
+    const item = `<li><code>${safeHtml(webhook.id, SUMMARY_MAX_CELL)}</code> ${safeHtml(shownUrl(webhook.url ?? ''), SUMMARY_MAX_CELL)}: ${safeHtml(reason, SUMMARY_MAX_CELL)}</li>`
     bytes += Buffer.byteLength(item)
     if (bytes > SUMMARY_FAILURES_BYTES) break
     items += item
@@ -51,7 +52,7 @@ function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>):
   let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
   for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
     const { id, url, events, status, created_at, description } = webhook
-    const cells = [change, id, url, events?.join(', '), status, created_at, description]
+    const cells = [change, id, shownUrl(url ?? ''), events?.join(', '), status, created_at, description]
     html += `<tr><td>${cells.map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
   }
   html += '</table>'

@@ -121,3 +121,26 @@ describe('cancelled', () => {
     expect(main.outputs).toMatchObject({ created: 'true', secret: server.secrets.at(-1) })
   })
 })
+
+describe('the post step cancelled', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s while the server holds its DELETE: one warning naming the id, and exit 0',
+    async (signal) => {
+      const main = await runStep()
+      server.inject({ method: 'DELETE', hold: true })
+      const post = await main.post({
+        during: async (step) => {
+          await until(() => server.held === 1, 'DELETE held by the server')
+          step.child.kill(signal)
+        }
+      })
+      expect(post.code).toBe(0)
+      const warning = `Cleanup failed: cancelled by ${signal}. Delete webhook ${main.outputs.id} by hand, or let a scheduled prune (operation: prune) remove it`
+      expect(annotations(post, 'warning')).toEqual([warning])
+      // Nothing else: no other annotation, and no other line.
+      expect(post.log.annotations).toHaveLength(1)
+      expect(post.log.text).toBe(`Warning: ${warning}`)
+      expect(server.webhooks.has(main.outputs.id)).toBe(true)
+    }
+  )
+})

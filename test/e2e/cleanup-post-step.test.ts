@@ -21,18 +21,20 @@ describe('cleanup: true', () => {
     const before = server.requests.length
     const post = await main.post()
     expect(post.code).toBe(0)
-    expect(sent(before)).toEqual([`DELETE /webhooks/${created}`])
+    expect(sent(before)).toEqual(['GET /webhooks', `DELETE /webhooks/${created}`])
     expect([...server.webhooks.keys()]).toEqual([other.id])
     expect(post.log.annotations).toEqual([])
     expect(post.summary).toContain('Revont webhooks: cleanup')
     expect(post.summary).toMatch(new RegExp(`<td>deleted</td><td>${created}</td>`))
   })
 
-  it('counts a webhook already gone (404) as cleaned up', async () => {
+  it('counts a webhook already gone as cleaned up', async () => {
     const main = await runStep()
     server.webhooks.delete(main.outputs.id)
+    const before = server.requests.length
     const post = await main.post()
     expect(post.code).toBe(0)
+    expect(sent(before)).toEqual(['GET /webhooks'])
     expect(post.log.annotations).toEqual([])
     expect(post.summary).toContain('already gone')
   })
@@ -61,7 +63,7 @@ describe('cleanup: true', () => {
     expect(annotations(post, 'warning')).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Cleanup failed: DELETE /webhooks/${main.outputs.id} failed: .*\\. Delete webhook ${main.outputs.id} by hand, or let a scheduled prune`
+          `^Cleanup failed: GET /webhooks failed: .*\\. Delete webhook ${main.outputs.id} by hand, or let a scheduled prune`
         )
       )
     ])
@@ -106,5 +108,77 @@ describe('without cleanup', () => {
     const main = await runStep(inputs)
     const before = server.requests.length
     expectIdlePost(await main.post(), before)
+  })
+})
+
+describe('the post step, whatever the API answered', () => {
+  const elsewhere = 'https://prod.example.com/hooks/revont'
+
+  it.each([
+    ['with that other url: the step fails the 201 check', elsewhere, 1, undefined, []],
+    [
+      'with this url: the API lists it at the other',
+      endpoint,
+      0,
+      'wh_prod',
+      ['Left webhook wh_prod in place: the API lists it with another url, so this step did not create it']
+    ]
+  ])(
+    'a 201 whose id is an existing webhook at another url, %s; the post step leaves it',
+    async (_, answeredUrl, mainCode, savedId, postWarnings) => {
+      server.seed([{ id: 'wh_prod', url: elsewhere, events: ['call.ended'] }])
+      server.inject({
+        method: 'POST',
+        path: '/webhooks',
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'wh_prod', url: answeredUrl, events: ['call.ended'], secret: 'whsec_other_url_0123456789' })
+      })
+      const main = await runStep()
+      expect(main.code).toBe(mainCode)
+      // Only a 201 that passed its check leaves its id to the post step.
+      expect(main.state.createdId).toBe(savedId)
+      const before = server.requests.length
+      const post = await main.post()
+      expect(post.code).toBe(0)
+      expect(sent(before)).toEqual(['GET /webhooks'])
+      expect(annotations(post, 'warning')).toEqual(postWarnings)
+      expect([...server.webhooks.keys()]).toEqual(['wh_prod'])
+    }
+  )
+
+  it('a lost POST that the API makes after the sweep listed, then a retry: the post step deletes both, and only them', async () => {
+    const late = { url: endpoint, events: ['call.ended'], description: THIS_RUN }
+    server.seed([
+      { id: 'wh_before', ...late },
+      { id: 'wh_before_elsewhere', ...late, url: 'https://e2e-41.test.example.com/hooks/revont' }
+    ])
+    // The first POST's answer is lost; the API makes that webhook, and another run its own, only as the
+    // retry arrives, after the main step's sweep listed.
+    server.inject({ method: 'POST', path: '/webhooks', status: 504 })
+    server.inject({
+      method: 'POST',
+      path: '/webhooks',
+      meanwhile: () =>
+        server.seed([
+          { id: 'wh_late', ...late },
+          { id: 'wh_other_run', ...late, description: 'octo/app E2E (main), run 78 attempt 1' }
+        ])
+    })
+    const main = await runStep()
+    expect(main.code).toBe(0)
+    expect(sent()).toEqual(['GET /webhooks', 'POST /webhooks', 'GET /webhooks', 'POST /webhooks'])
+    const created = main.outputs.id
+    const before = server.requests.length
+    const post = await main.post()
+    expect(post.code).toBe(0)
+    expect(sent(before)).toEqual(['GET /webhooks', `DELETE /webhooks/${created}`, 'DELETE /webhooks/wh_late'])
+    expect([...server.webhooks.keys()].sort()).toEqual(['wh_before', 'wh_before_elsewhere', 'wh_other_run'])
+    expect(annotations(post, 'warning')).toEqual([
+      expect.stringMatching(/^Deleted webhook wh_late: a POST whose answer was lost had created it/),
+      expect.stringMatching(/^Left webhook wh_other_run in place: .*another run may own it/)
+    ])
+    // Each deleted once, in the summary too.
+    expect(post.summary.match(/<td>deleted<\/td>/g)).toHaveLength(2)
   })
 })

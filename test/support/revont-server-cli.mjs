@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs the loopback Revont server on its own, for CI's use-the-action job and for local runs with
-// @github/local-action: `node test/support/revont-server-cli.mjs [--port 8787] [--api-key test-key]`. Listens on
-// 127.0.0.1 only, prints its base URL and keeps running until it gets SIGINT or SIGTERM.
+// @github/local-action: `node test/support/revont-server-cli.mjs [--port 8787] [--api-key test-key] [--throttle-next N]`.
+// Listens on 127.0.0.1 only, prints its base URL and keeps running until it gets SIGINT or SIGTERM.
+// --throttle-next N answers the first N GET requests 429 with Retry-After: 1, for a run to wait out.
 import { parseArgs } from 'node:util'
 import { startRevontServer } from './revont-server.mjs'
 
-const usage = 'Usage: node test/support/revont-server-cli.mjs [--port <port>] [--api-key <key>]  (defaults: 8787, test-key)'
+const usage =
+  'Usage: node test/support/revont-server-cli.mjs [--port <port>] [--api-key <key>] [--throttle-next <count>]  (defaults: 8787, test-key, 0)'
 
 let values
 try {
@@ -13,6 +15,7 @@ try {
     options: {
       port: { type: 'string', default: '8787' },
       'api-key': { type: 'string', default: 'test-key' },
+      'throttle-next': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
@@ -37,6 +40,12 @@ if (!apiKey || /\s/.test(apiKey)) {
   process.exit(2)
 }
 
+const throttled = Number(values['throttle-next'])
+if (!/^\d{1,4}$/.test(values['throttle-next'])) {
+  console.error(`--throttle-next must be a whole number from 0 to 9999; got '${values['throttle-next']}'\n${usage}`)
+  process.exit(2)
+}
+
 let server
 try {
   server = await startRevontServer({ host: '127.0.0.1', port, apiKey })
@@ -45,6 +54,7 @@ try {
   console.error(`Could not start the loopback Revont server on 127.0.0.1:${port}: ${reason}`)
   process.exit(1)
 }
+if (throttled > 0) server.inject({ method: 'GET', status: 429, headers: { 'Retry-After': '1' }, times: throttled })
 console.log(`Loopback Revont server listening at ${server.url} (API key: ${apiKey}); stop it with Ctrl-C`)
 
 let stopping = false

@@ -128,13 +128,16 @@ export async function runAction(options = {}) {
     commands: log.commands,
     log,
     dir,
-    /** The post step, as the runner runs it whatever this step's result: same inputs, the state saved. */
-    post: () => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post', clock })
+    /**
+     * The post step, as the runner runs it whatever this step's result: same inputs, the state saved.
+     * @param {Pick<RunOptions, 'during'>} [options]
+     */
+    post: (options = {}) => runAction({ inputs, env, state: saved, timeoutMs, bundle: 'post', clock, ...options })
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
   const keys = [inputs['api-key'], env.REVONT_API_KEY].filter((key) => typeof key === 'string' && key !== '')
-  const problems = runnerRuleProblems(result, keys)
+  const problems = runnerRuleProblems(result, keys, urlCredentials(inputs))
   if (problems.length > 0) {
     throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
   }
@@ -181,20 +184,42 @@ export function parseCommands(stdout) {
   return readRunnerLog(stdout).commands
 }
 
+/**
+ * The values of the query parameters named in secret-query-params (or its default) in the url input, as
+ * written and percent-decoded, in the text given and as a URL parser normalises it: each may be masked,
+ * and none may be shown but in the outputs and the saved state, which keep whole URLs.
+ * @param {Record<string, string>} inputs
+ */
+export function urlCredentials(inputs) {
+  const names = (inputs['secret-query-params']?.trim() || actionInputs()['secret-query-params'].default)
+    .split(/[,\n]/)
+    .map((name) => name.trim().toLowerCase())
+  const given = (inputs.url ?? '').trim()
+  const texts = [given, URL.canParse(given) ? new URL(given).href : '']
+  const values = texts.flatMap((text) => {
+    const query = /^[^?#]*\?([^#]*)/.exec(text)?.[1] ?? ''
+    return query.split('&').flatMap((piece) => {
+      const [name = '', value = ''] = [...new URLSearchParams(`&${piece.replace(/[\t\n\r]/g, '')}`)][0] ?? []
+      return names.includes(name.toLowerCase()) ? [piece.slice(piece.indexOf('=') + 1), value] : []
+    })
+  })
+  return [...new Set(values)].filter((value) => value.trim())
+}
+
 /** Commands the action itself issues; any other name in its output came from text it printed. */
 const ACTION_COMMANDS = new Set(['add-mask', 'debug', 'notice', 'warning', 'error', 'save-state', 'set-output'])
 /** A run of this many characters of a key or secret counts as shown. */
 const FRAGMENT = 8
 
 /**
- * What the run broke of the runner's rules, as messages: key or secret text shown (fragments of 8 or more
- * characters; in outputs other than webhook, whole values or lines), legacy or stop-commands commands,
- * commands the action never issues, and masks for text that is neither the key nor a secret. A value shown
+ * What the run broke of the runner's rules, as messages: key, secret or URL credential text shown (fragments
+ * of 8 or more characters; in outputs other than webhook, whole values or lines), legacy or stop-commands
+ * commands, commands the action never issues, and masks for text that is none of them. A value shown
  * before its add-mask line shows in the log, which is masked line by line as the runner masks it.
  */
-export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys) {
+export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }, keys, credentials = []) {
   const errors = readRunnerLog(stderr, { masks: log.masks })
-  const sensitive = [...new Set([...keys, ...handedOutSecrets].filter((value) => value.length >= FRAGMENT))]
+  const sensitive = [...new Set([...keys, ...handedOutSecrets, ...credentials].filter((value) => value.length >= FRAGMENT))]
   const problems = []
   const shown = {
     log: log.text,
@@ -211,28 +236,32 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
   for (const value of sensitive) {
     for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
   }
+  // Where whole URLs are kept, a URL's credential is the user's data, not a leak.
+  const keepsUrls = new Set(['webhook output', 'saved state'])
   for (const [where, text] of Object.entries(shown)) {
     const found = new Set()
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
       const value = fragments.get(text.slice(at, at + FRAGMENT))
-      if (value === undefined || found.has(value)) continue
+      if (value === undefined || found.has(value) || (keepsUrls.has(where) && credentials.includes(value))) continue
       found.add(value)
       const part = text.slice(at, at + FRAGMENT)
       problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the secret ${JSON.stringify(value)}`}`
+        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the ${credentials.includes(value) ? 'URL credential' : 'secret'} ${JSON.stringify(value)}`}`
       )
     }
   }
   const maskable = new Set(
-    [...keys, ...handedOutSecrets].flatMap((value) => [
+    [...keys, ...handedOutSecrets, ...credentials].flatMap((value) => [
       value,
       value.trim(),
       ...value.split(/\r\n|\r|\n/).flatMap((line) => [line, line.trim()])
     ])
   )
-  // The other outputs hold what the API sent as it sent it (ids, the list): no key or secret, nor a line
-  // of one, whole. The secret output is where the secret belongs.
-  const whole = [...maskable].filter((value) => value.length >= FRAGMENT)
+  // The other outputs hold what the API sent as it sent it (ids, the list, URLs with their credentials):
+  // no key or secret, nor a line of one, whole. The secret output is where the secret belongs.
+  const whole = [...keys, ...handedOutSecrets]
+    .flatMap((value) => [value, ...value.split(/\r\n|\r|\n/).map((line) => line.trim())])
+    .filter((value) => value.length >= FRAGMENT)
   for (const [name, value] of Object.entries(outputs)) {
     if (name === 'secret' || name === 'webhook') continue
     const found = whole.find((part) => value.includes(part))
@@ -249,7 +278,9 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       else if (!ACTION_COMMANDS.has(command.name))
         problems.push(`command ${command.name}, which the action never issues, in ${where}`)
       if (command.name === 'add-mask' && !maskable.has(command.data)) {
-        problems.push(`add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret, in ${where}`)
+        problems.push(
+          `add-mask of ${JSON.stringify(command.data.slice(0, 100))}, neither the key nor a secret nor a URL credential, in ${where}`
+        )
       }
     }
   }

@@ -26,6 +26,8 @@ describe('parseInputs', () => {
       apiUrl: 'https://api.revont.ai/v1',
       timeoutMs: 30_000,
       maxRetries: 3,
+      secretQueryParams: ['x-vercel-protection-bypass'],
+      urlCredentials: [],
       url: undefined
     })
   })

@@ -10,28 +10,16 @@ import {
   answer201,
   createdBody,
   expectDocumentedOutputs,
-  expectInert,
   HOSTILE,
   hostileWebhooks,
+  INERT_STEPS,
   newSecret,
   URL_A
 } from '../support/hostile-text.js'
 import { parseCommands } from '../support/run-action.mjs'
 
 const API_KEY = `rk_hostile_${randomBytes(12).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  {
-    inputs: { 'timeout-seconds': '5', 'max-retries': '1' },
-    clock: 100,
-    timeoutMs: 20_000,
-    check: (result) => {
-      expect(result.code, 'the step was killed: it did not end within its timeouts').not.toBeNull()
-      expect(result.stderr).toBe('')
-      expectInert(result)
-    }
-  }
-)
+const server = useRevontServer({ apiKey: API_KEY }, INERT_STEPS)
 
 /** Wrong types where text is due. */
 const WRONG_TYPES: unknown[] = [42, { text: '##[error]PWN-object' }, null, ['##[error]PWN-array'], true]

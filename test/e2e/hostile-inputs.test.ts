@@ -3,21 +3,10 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { runStep, useRevontServer } from '../support/harness.js'
-import { expectInert, HOSTILE, hostileWebhooks, URL_A } from '../support/hostile-text.js'
+import { HOSTILE, hostileWebhooks, INERT_STEPS, URL_A } from '../support/hostile-text.js'
 
 const API_KEY = `rk_hostile_${randomBytes(12).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  {
-    inputs: { 'timeout-seconds': '5', 'max-retries': '1' },
-    clock: 100,
-    timeoutMs: 20_000,
-    check: (result) => {
-      expect(result.code, 'the step was killed: it did not end within its timeouts').not.toBeNull()
-      expectInert(result)
-    }
-  }
-)
+const server = useRevontServer({ apiKey: API_KEY }, INERT_STEPS)
 
 describe('list', () => {
   it.each(HOSTILE)('a hostile url filter input %j', async (url) => {

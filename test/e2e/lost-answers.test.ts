@@ -4,14 +4,11 @@
 // fast clock (test/support/fast-clock.mjs) unless a test needs them real.
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createInputs, ids, seedBoth, URL_A, webhooksWith } from '../support/fixtures.js'
+import { createInputs, FAULT_STEPS, ids, seedBoth, URL_A, webhooksWith } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer, type Fault } from '../support/harness.js'
 
 const API_KEY = `rk_test_${randomBytes(16).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  { inputs: { 'timeout-seconds': '5' }, clock: 100, timeoutMs: 20_000, check: (result) => expect(result.stderr).toBe('') }
-)
+const server = useRevontServer({ apiKey: API_KEY }, FAULT_STEPS)
 
 /** The runner's variables for run A, and the default description they give. */
 const RUN_A = { GITHUB_REPOSITORY: 'octo/app', GITHUB_WORKFLOW: 'w', GITHUB_REF: 'refs/heads/m', GITHUB_RUN_ID: '1001' }

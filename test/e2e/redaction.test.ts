@@ -7,22 +7,11 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createInputs, seedBoth, URL_A as URL_PREVIEW, webhooksWith } from '../support/fixtures.js'
 import { runStep, sent, useRevontServer, type StepResult } from '../support/harness.js'
-import { answer201, createdBody, expectInert, newSecret, URL_A } from '../support/hostile-text.js'
+import { answer201, createdBody, INERT_STEPS, newSecret, URL_A } from '../support/hostile-text.js'
 import { startRevontServer } from '../support/revont-server.mjs'
 
 const API_KEY = `rk_redaction_${randomBytes(12).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  {
-    inputs: { 'timeout-seconds': '5', 'max-retries': '1' },
-    clock: 100,
-    timeoutMs: 20_000,
-    check: (result) => {
-      expect(result.code, 'the step was killed: it did not end within its timeouts').not.toBeNull()
-      expectInert(result)
-    }
-  }
-)
+const server = useRevontServer({ apiKey: API_KEY }, INERT_STEPS)
 
 const hex = (length: number) => randomBytes(length).toString('hex').slice(0, length)
 

@@ -5,14 +5,11 @@ import { randomBytes } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createInputs, seedBoth } from '../support/fixtures.js'
+import { createInputs, FAULT_STEPS, seedBoth } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
 
 const API_KEY = `rk_test_${randomBytes(16).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  { inputs: { 'timeout-seconds': '5' }, clock: 100, timeoutMs: 20_000, check: (result) => expect(result.stderr).toBe('') }
-)
+const server = useRevontServer({ apiKey: API_KEY }, FAULT_STEPS)
 
 /** A second loopback host that a redirect points at; it records whatever reaches it. */
 const elsewhere = {

@@ -3,16 +3,13 @@
 // takes 40 s of the action's time and a fiftieth of it in real time.
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createInputs, seedBoth, URL_A, webhooksWith } from '../support/fixtures.js'
+import { createInputs, FAULT_STEPS, seedBoth, URL_A, webhooksWith } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
 
 const API_KEY = `rk_test_${randomBytes(16).toString('hex')}`
 /** How much faster than real time the action's clock runs, unless a test says otherwise. */
 const SPEED = 100
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  { inputs: { 'timeout-seconds': '5' }, clock: SPEED, timeoutMs: 20_000, check: (result) => expect(result.stderr).toBe('') }
-)
+const server = useRevontServer({ apiKey: API_KEY }, { ...FAULT_STEPS, clock: SPEED })
 
 /** When request `index` reached the server (Date.now()). */
 const arrivedAt = (index: number) => server.requests[index].arrivedAt

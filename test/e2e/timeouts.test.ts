@@ -6,14 +6,11 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { seedBoth } from '../support/fixtures.js'
+import { FAULT_STEPS, seedBoth } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
 
 const API_KEY = `rk_test_${randomBytes(16).toString('hex')}`
-const server = useRevontServer(
-  { apiKey: API_KEY },
-  { inputs: { 'timeout-seconds': '5' }, clock: 100, timeoutMs: 20_000, check: (result) => expect(result.stderr).toBe('') }
-)
+const server = useRevontServer({ apiKey: API_KEY }, FAULT_STEPS)
 
 async function listen(target: Server): Promise<string> {
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))

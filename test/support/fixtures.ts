@@ -1,5 +1,14 @@
 // Webhooks and inputs the end-to-end tests start from.
-import type { RevontServer } from './harness.js'
+import { expect } from 'vitest'
+import type { RevontServer, StepDefaults } from './harness.js'
+
+/** The steps of the fault tests: bounded attempts, waits on the fast clock, nothing on stderr. */
+export const FAULT_STEPS: StepDefaults = {
+  inputs: { 'timeout-seconds': '5' },
+  clock: 100,
+  timeoutMs: 20_000,
+  check: (result) => expect(result.stderr).toBe('')
+}
 
 export const URL_A = 'https://preview-7.example.com/hooks/revont'
 export const URL_OTHER = 'https://hooks.example.com/revont'

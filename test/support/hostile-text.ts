@@ -4,10 +4,22 @@
 // raw, and outputs with documented fields of the documented types only.
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
-import type { RevontServer, StepResult } from './harness.js'
+import type { RevontServer, StepDefaults, StepResult } from './harness.js'
 import { readRunnerLog } from './runner-log.mjs'
 
 export const URL_A = 'https://pr-1.preview.example.com/hooks'
+
+/** The steps of these tests: bounded, on the fast clock, each ending by itself and inert. */
+export const INERT_STEPS: StepDefaults = {
+  inputs: { 'timeout-seconds': '5', 'max-retries': '1' },
+  clock: 100,
+  timeoutMs: 20_000,
+  check: (result) => {
+    expect(result.code, 'the step was killed: it did not end within its timeouts').not.toBeNull()
+    expect(result.stderr).toBe('')
+    expectInert(result)
+  }
+}
 
 /** Text an attacker puts in any field; each would become a command, a new line or a hidden character. */
 export const HOSTILE = [

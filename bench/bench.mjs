@@ -9,9 +9,11 @@
 //   - the action's peak RSS with 20 endpoints;
 //   - `delete` by `url` of 200 endpoints on a server that takes 20 ms per DELETE;
 //   - how many requests each operation sends on the happy path;
-//   - prune under a token-bucket rate limit per API key (issue 13): 60 endpoints at 2 requests/s, 300 at
-//     20/s, and 60 at 2/s whose 429s carry no Retry-After, with real waits.
-// `BENCH_ONLY=throttled npm run bench` runs the last alone and prints it, without writing RESULTS.md.
+//   - prune under a token-bucket rate limit per API key (issues 13 and 17): 60 endpoints at 2 requests/s,
+//     300 at 20/s, 60 at 2/s whose 429s carry no Retry-After, and 60 at 20/s from a bucket another job has
+//     nearly emptied, with real waits.
+// `BENCH_ONLY=throttled npm run bench` runs the last alone and prints it, without writing RESULTS.md;
+// `BENCH_ONLY=webhooks-as-code` runs benchWebhooksAsCode (plan and apply) alone, the same way.
 // Prints a table and writes the same as markdown to bench/RESULTS.md. A missed target is reported, not
 // fatal (the machines are shared and noisy); a command that fails makes the exit code non-zero.
 import { spawn, spawnSync } from 'node:child_process'
@@ -37,13 +39,15 @@ const WARMUP = 2
 const CREATE_PAIRS = 15
 const RSS_RUNS = 7
 const TEARDOWN_RUNS = 3
-/** Each limit's bucket holds one second of requests, and is full at the first request. */
+/** Each limit's bucket holds one second of requests, and is full at the first request unless `tokens` says. */
 const THROTTLED = [
   { endpoints: 60, rate: 2, retryAfter: true },
   { endpoints: 300, rate: 20, retryAfter: true },
-  { endpoints: 60, rate: 2, retryAfter: false }
+  { endpoints: 60, rate: 2, retryAfter: false },
+  { endpoints: 60, rate: 20, retryAfter: true, tokens: 1 }
 ]
 const ONLY_THROTTLED = process.env.BENCH_ONLY === 'throttled'
+const ONLY_WEBHOOKS_AS_CODE = process.env.BENCH_ONLY === 'webhooks-as-code'
 const API_KEY = 'bench-key'
 const DIST = join(repoRoot, 'dist')
 const ACTION = join(DIST, 'index.js')
@@ -71,7 +75,10 @@ if (!existsSync(ACTION)) {
 }
 
 try {
-  if (ONLY_THROTTLED) {
+  if (ONLY_WEBHOOKS_AS_CODE) {
+    console.log(await benchWebhooksAsCode())
+    console.log('\nBENCH_ONLY: bench/RESULTS.md left as it was')
+  } else if (ONLY_THROTTLED) {
     const targets = []
     const section = throttledSection(await measureThrottled(), (...row) => targets.push(targetRow(...row)))
     console.log(
@@ -503,8 +510,8 @@ async function measureTeardown() {
 
 async function measureThrottled() {
   const runs = []
-  for (const { endpoints, rate, retryAfter } of THROTTLED) {
-    const limited = await startRevontServer({ apiKey: API_KEY, rateLimit: { rate, burst: rate, retryAfter } })
+  for (const { endpoints, rate, retryAfter, tokens = rate } of THROTTLED) {
+    const limited = await startRevontServer({ apiKey: API_KEY, rateLimit: { rate, burst: rate, tokens, retryAfter } })
     try {
       limited.seed(
         Array.from({ length: endpoints }, (_, i) => ({
@@ -519,14 +526,14 @@ async function measureThrottled() {
       const result = await timed(process.execPath, [ACTION], env)
       const outputs = parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))
       rmSync(dir, { recursive: true, force: true })
-      const what = `prune of ${endpoints} at ${rate}/s${retryAfter ? '' : ' without Retry-After'}`
+      const what = `prune of ${endpoints} at ${rate}/s${retryAfter ? '' : ' without Retry-After'}${tokens < rate ? ', the bucket nearly empty at first' : ''}`
       if (result.code !== 0 || outputs.count !== String(endpoints) || limited.webhooks.size !== 0) {
         failures.push(
           `${what}: exit code ${result.code}, count ${outputs.count}, ${limited.webhooks.size} left: ${result.stdout.trim().slice(-300)}`
         )
       }
-      // The GET and every DELETE, less the full bucket at the start, at the limit's rate.
-      const idealMs = ((endpoints + 1 - rate) / rate) * 1000
+      // The GET and every DELETE, less the tokens in the bucket at the start, at the limit's rate.
+      const idealMs = ((endpoints + 1 - tokens) / rate) * 1000
       runs.push({
         what,
         ms: result.ms,
@@ -568,7 +575,8 @@ function throttledSection(runs, target) {
       String(run.maxInFlight)
     ]),
     notes: [
-      'ideal: (1 GET + N DELETEs − the bucket full at the start) ÷ rate; wall time is the whole process, start-up included.',
+      'ideal: (1 GET + N DELETEs − the tokens in the bucket at the start) ÷ rate; wall time is the whole process, start-up included.',
+      'The bucket is full at the first request, but for the last scenario: another job has just used all but one token, so the first 429 comes after one answer.',
       'The server answers 429 when the bucket is empty, with Retry-After in whole seconds until the next token (at least 1), or with none.'
     ]
   }
@@ -892,4 +900,100 @@ function positiveInt(value, fallback) {
 function toolVersion(file, args) {
   const result = spawnSync(file, args, { encoding: 'utf8' })
   return result.status === 0 ? result.stdout.split(' ').slice(0, 2).join(' ') : undefined // e.g. 'curl 7.88.1'
+}
+
+// ---------------------------------------------------------------------------------------------------
+// webhooks as code: plan and apply
+
+/**
+ * A plan of 500 endpoints against 10,000 webhooks (250 of them the manifest's), as the runner starts the
+ * action: its wall time, and its own time, that less the server's time for the one GET (a GET of the same
+ * list from this process, median of as many). Then an apply of 100 creates against a server that takes
+ * 20 ms per POST: how many POSTs were in flight at most. Returns the lines to print.
+ */
+async function benchWebhooksAsCode() {
+  const runs = 7
+  const owner = 'octo-org/billing'
+  const endpoints = (count) =>
+    Array.from({ length: count }, (_, i) => ({
+      key: `ep-${i}`,
+      url: `https://hooks-${i}.example.com/revont`,
+      events: ['call.ended']
+    }))
+  const folder = mkdtempSync(join(work, 'wac-'))
+  const manifest = (count) =>
+    writeFileSync(join(folder, 'm.json'), JSON.stringify({ version: 1, owner, endpoints: endpoints(count) }))
+  const inputs = { operation: 'plan', 'api-url': server.url, 'api-key': API_KEY, manifest: 'm.json' }
+  manifest(500)
+  server.reset()
+  server.seed(
+    Array.from({ length: 10_000 }, (_, i) => ({
+      id: `wh_${String(i).padStart(16, '0')}`,
+      url: i < 250 ? `https://hooks-${i}.example.com/revont` : `https://preview-pr-${i}.example.com/hooks/revont`,
+      events: ['call.ended'],
+      description: i < 250 ? `[revont-sync ${owner} ep-${i}]` : `octo-org/preview-app PR #${i}`
+    }))
+  )
+  const walls = []
+  const gets = []
+  let requests = 0
+  for (let round = 0; round < runs; round++) {
+    const dir = mkdtempSync(join(work, 'wac-run-'))
+    const before = server.requests.length
+    const result = await timed(process.execPath, [ACTION], { ...actionEnv(inputs, dir), GITHUB_WORKSPACE: folder })
+    requests = server.requests.length - before
+    if (result.code !== 0) failures.push(`plan (webhooks as code): exit code ${result.code}: ${result.stdout.slice(-300)}`)
+    walls.push(result.ms)
+    const start = process.hrtime.bigint()
+    const answer = await fetch(`${server.url}/webhooks`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    await answer.arrayBuffer()
+    gets.push(Number(process.hrtime.bigint() - start) / 1e6)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const own = median(walls) - median(gets)
+
+  const slow = await startRevontServer({ apiKey: API_KEY, delayMs: { POST: 20 } })
+  let applied
+  try {
+    manifest(100)
+    const dir = mkdtempSync(join(work, 'wac-apply-'))
+    applied = await timed(process.execPath, [ACTION], {
+      ...actionEnv({ ...inputs, operation: 'apply', 'api-url': slow.url }, dir),
+      GITHUB_WORKSPACE: folder
+    })
+    if (applied.code !== 0) failures.push(`apply (webhooks as code): exit code ${applied.code}: ${applied.stdout.slice(-300)}`)
+    applied.created = slow.webhooks.size
+    applied.maxInFlight = slow.maxInFlight
+    applied.requests = slow.requests.length
+  } finally {
+    await slow.close()
+  }
+  return [
+    `== webhooks as code (${runs} plan runs, medians)`,
+    ...textTable(
+      ['measurement', 'value'],
+      [
+        ['plan, 500 endpoints vs 10,000 webhooks: wall time', `${fmt(median(walls))} ms`],
+        ['  the server answering its GET (from the bench process)', `${fmt(median(gets))} ms`],
+        ['  requests the plan sent', String(requests)],
+        ['apply, 100 creates at 20 ms per POST: wall time', `${fmt(applied.ms)} ms`],
+        ['  webhooks created / requests sent', `${applied.created} / ${applied.requests}`]
+      ]
+    ),
+    '',
+    '== targets',
+    ...textTable(
+      ['target', 'goal', 'measured', 'result'],
+      [
+        targetRow(
+          "plan of 500 endpoints against 10,000 webhooks: the action's own time",
+          '< 1000 ms',
+          `${fmt(own)} ms`,
+          own < 1000
+        ),
+        targetRow('plan of 500 endpoints against 10,000 webhooks: requests', '1 GET', String(requests), requests === 1),
+        targetRow('apply of 100 creates: max in flight', '≤ 8', String(applied.maxInFlight), applied.maxInFlight <= 8)
+      ]
+    )
+  ].join('\n')
 }

@@ -1,5 +1,6 @@
 // Reads and checks every input before the first request. A pure function of the environment, so the
 // runner's INPUT_* variables are all it needs and tests can call it directly.
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from './errors.js'
 import {
   credentialsIn,
@@ -10,10 +11,11 @@ import {
   type UrlPattern
 } from './webhooks/urls.js'
 
-export const OPERATIONS = ['list', 'create', 'delete', 'prune'] as const
+export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'plan', 'apply'] as const
 export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
 export const IF_MISSING = ['warn', 'ignore', 'fail'] as const
 export const DEFAULT_API_URL = 'https://api.revont.ai/v1'
+export const DEFAULT_MANIFEST = '.github/revont-webhooks.yml'
 
 export type Operation = (typeof OPERATIONS)[number]
 type IfExists = (typeof IF_EXISTS)[number]
@@ -61,7 +63,24 @@ export interface PruneInputs {
   dryRun: boolean
 }
 
-export type Inputs = Common & (ListInputs | CreateInputs | DeleteInputs | PruneInputs)
+/** The webhooks-as-code file: as the input names it, for messages, and where it is. */
+export interface ManifestFile {
+  name: string
+  path: string
+  workspace: string
+}
+export interface PlanInputs {
+  operation: 'plan'
+  manifest: ManifestFile
+  /** The owner a manifest without one has: the repository the workflow runs in. */
+  defaultOwner?: string
+}
+export interface ApplyInputs extends Omit<PlanInputs, 'operation'> {
+  operation: 'apply'
+  dryRun: boolean
+}
+
+export type Inputs = Common & (ListInputs | CreateInputs | DeleteInputs | PruneInputs | PlanInputs | ApplyInputs)
 
 type Env = Record<string, string | undefined>
 
@@ -121,6 +140,16 @@ export function parseInputs(env: Env): Inputs {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
       return { ...common, operation, pattern: parseUrlPattern(pattern, names), olderThanMs, dryRun }
     }
+    case 'plan':
+      return { ...common, operation, manifest: parseManifestFile(env), defaultOwner: env.GITHUB_REPOSITORY || undefined }
+    case 'apply':
+      return {
+        ...common,
+        operation,
+        manifest: parseManifestFile(env),
+        defaultOwner: env.GITHUB_REPOSITORY || undefined,
+        dryRun
+      }
   }
 }
 
@@ -209,6 +238,26 @@ export function parseSecretQueryParams(env: Env): string[] {
   return names
 }
 
+/**
+ * Relative to GITHUB_WORKSPACE and inside it: a pull request's manifest must not make the action read a
+ * file elsewhere on the runner. (Symbolic links are followed when the file is read: see manifest.ts.)
+ */
+function parseManifestFile(env: Env): ManifestFile {
+  const name = input(env, 'manifest') || DEFAULT_MANIFEST
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd())
+  const path = resolve(workspace, name)
+  if (isAbsolute(name) || !isInside(workspace, path)) {
+    throw new InputError('manifest', `must be a path relative to GITHUB_WORKSPACE, inside it; got '${name}'`)
+  }
+  return { name, path, workspace }
+}
+
+/** Whether `path` is `folder` or below it. */
+export function isInside(folder: string, path: string): boolean {
+  const rest = relative(folder, path)
+  return !isAbsolute(rest) && rest.split(sep)[0] !== '..'
+}
+
 /** Comma- or newline-separated, or a JSON array; trimmed, blanks and duplicates dropped, order kept. */
 export function parseEvents(value: string): string[] {
   let entries: unknown[]
@@ -224,13 +273,23 @@ export function parseEvents(value: string): string[] {
   } else {
     entries = value.split(/[,\n]/)
   }
-  const events = [...new Set((entries as string[]).map((entry) => entry.trim()).filter(Boolean))]
+  const events = cleanEvents(entries as string[])
   if (events.length === 0) {
     throw new InputError('events', 'is required for create: at least one event type, e.g. call.ended, summary.ready')
   }
-  const bad = events.find((event) => /[\s\x00-\x1f\x7f]/.test(event))
+  const bad = badEvent(events)
   if (bad !== undefined) throw new InputError('events', `has an entry with spaces or control characters: '${bad}'`)
   return events
+}
+
+/** Event types as the events input takes them: trimmed, blanks and duplicates dropped, order kept. */
+export function cleanEvents(entries: string[]): string[] {
+  return [...new Set(entries.map((entry) => entry.trim()).filter(Boolean))]
+}
+
+/** The first entry that cannot be an event type: one with spaces or control characters. */
+export function badEvent(events: string[]): string | undefined {
+  return events.find((event) => /[\s\x00-\x1f\x7f]/.test(event))
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const

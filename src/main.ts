@@ -2,9 +2,11 @@ import { newClient, type RevontClient } from './api/client.js'
 import { cancellation, handleCancellation } from './cancellation.js'
 import { errorMessage } from './errors.js'
 import { parseInputs, readApiKey, type Inputs } from './inputs.js'
+import { apply } from './operations/apply.js'
 import { create } from './operations/create.js'
 import { deleteTarget } from './operations/delete.js'
 import { list } from './operations/list.js'
+import { plan } from './operations/plan.js'
 import { prune } from './operations/prune.js'
 import { writeOutputs } from './results/outputs.js'
 import { Report } from './results/report.js'
@@ -51,5 +53,10 @@ function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<
       return deleteTarget(client, inputs, report)
     case 'prune':
       return prune(client, inputs, report)
+    case 'plan':
+      // Only the list reaches the plan: nothing on its path can change a webhook.
+      return plan(() => client.listWebhooks(), inputs, report)
+    case 'apply':
+      return inputs.dryRun ? plan(() => client.listWebhooks(), inputs, report) : apply(client, inputs, report)
   }
 }

@@ -6,7 +6,7 @@ import { throwIfCancelled } from '../cancellation.js'
 import { ApiError, errorMessage, ProxyConfigError, TimeoutError, TransientError } from '../errors.js'
 import type { Connection } from '../inputs.js'
 import * as log from '../text/log.js'
-import { safeInline } from '../text/safe-text.js'
+import { safeInline, safeLine } from '../text/safe-text.js'
 import { mask } from '../text/secrets.js'
 import { ACTION_NAME, ACTION_VERSION } from '../version.js'
 import { toWebhook, type NewWebhook, type Webhook } from '../webhooks/webhook.js'
@@ -54,18 +54,22 @@ export class RevontClient {
   async createWebhook(webhook: NewWebhook): Promise<CreatedWebhook> {
     const answer = (await this.request('POST', '/webhooks', webhook)) as Record<string, unknown> | undefined
     const secret = answer?.secret
-    // Masked before anything else is done with the answer; a blank secret is no secret.
-    if (typeof secret === 'string' && secret.trim()) mask(secret)
     const created = toWebhook(answer)
+    // A blank secret is no secret. A good one is masked as it is handed over, where a secret that cannot
+    // be masked deletes its webhook.
+    if (created && typeof secret === 'string' && secret.trim()) return { webhook: created, secret }
+    // Masked all the same, as the API may show it again.
+    if (typeof secret === 'string' && secret.trim()) mask(secret)
     // Without an id and a secret the answer is as good as lost: the webhook may exist all the same.
-    if (!created || typeof secret !== 'string' || !secret.trim()) {
-      throw new TransientError('POST /webhooks failed: the answer has no valid id, url and secret')
-    }
-    return { webhook: created, secret }
+    throw new TransientError('POST /webhooks failed: the answer has no valid id, url and secret')
   }
 
   /** 'missing' when the API has no such webhook. A 404 after a lost answer means an earlier try worked. */
   async deleteWebhook(id: string): Promise<'deleted' | 'missing'> {
+    // encodeURIComponent throws on a lone surrogate, with a message that names neither request nor id.
+    if (/\p{Cs}/u.test(id)) {
+      throw new Error(`DELETE /webhooks/${safeLine(id)} failed: the id cannot be put into a URL path (it holds a lone surrogate)`)
+    }
     // encodeURIComponent keeps '.', and a server or proxy may resolve an id of . or .. as a path segment.
     const path = `/webhooks/${encodeURIComponent(id).replace(/\./g, '%2E')}`
     let lost = false

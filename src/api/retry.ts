@@ -62,7 +62,9 @@ export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number):
   if (retry >= policy.maxRetries) {
     return { error: policy.maxRetries > 0 ? new Error(`${error.message} (gave up after ${retry + 1} attempts)`) : error }
   }
-  return { waitMs: error.retryAfterMs ?? backoffMs(policy, retry) }
+  // A Retry-After may lengthen the backoff, never shorten it: a date already past (a runner's clock ahead
+  // of the API's) or 0 asks for no wait, and retries at once would end within milliseconds.
+  return { waitMs: Math.max(error.retryAfterMs ?? 0, backoffMs(policy, retry)) }
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the retries run out. */

@@ -1,17 +1,22 @@
 // One limiter for every request of a run, so that when the API throttles (429) the whole run slows
 // down, rather than each request spending its own retries while the others keep the API's bucket empty.
-// Until the first 429 it never waits and starts no timer. After one: every request waits out the pause
-// (Retry-After, or a backoff with jitter), and requests are then spaced at a rate a little below what
-// the API let through, raised slowly while requests succeed and cut again at the next 429 (like the
-// AWS SDKs' adaptive retry mode).
+// Until the first 429 it never waits and starts no timer. After one, every request waits out the pause
+// (the backoff with jitter, or Retry-After when longer), and requests are then spaced at the rate the
+// API let through between its latest two 429s: its bucket was empty at both, so that is its rate, however
+// full the bucket was when the run began. Until a second 429 they go at the rate seen before the first,
+// which meets the second soon. While requests succeed the rate rises, slowly at first and faster the
+// longer no 429 comes (as CUBIC does in the AWS SDKs' adaptive retry mode), so that a rate measured while
+// another client shared the bucket does not hold the run down.
 import { cancellation } from '../cancellation.js'
 import type { TransientError } from '../errors.js'
 import { backoffMs, retryAfterTooLong, type RetryPolicy } from './retry.js'
 
-/** Each throttled round cuts the rate to this share. */
-const CUT = 0.8
-/** Requests per second added per answer: 1 % a second at any rate, so that 429s stay rare. */
-const GROWTH = 0.01
+/** Requests per second added per answer, for each answer since the latest 429. */
+const GROWTH = 0.002
+/** Until the API's rate is measured, the share of the rate added per answer. */
+const PROBE = 0.1
+/** The fewest answers between two 429s that measure the API's rate: a 429 may come up to a token early. */
+const MEASURED_ANSWERS = 2
 const MIN_RATE = 0.2
 
 /** Which pause a request was sent after: a 429 to a request sent before the latest pause is part of it. */
@@ -22,13 +27,19 @@ export interface Ticket {
 export class Throttle {
   private inFlight = 0
   private wakeUps: Array<() => void> = []
-  /** Answers other than 429. */
+  /** Answers other than 429: in all, and since the latest throttled round began. */
   private answers = 0
+  private roundAnswers = 0
+  /** Since when the API's rate is being measured, and the answers since. */
+  private windowAt: number | undefined
+  private windowAnswers = 0
   private firstSentAt: number | undefined
   /** No request starts before this time. */
   private pausedUntil = 0
   /** Requests per second; undefined while the API has not throttled: no pacing at all. */
   private rate: number | undefined
+  /** Whether `rate` is the API's, measured between two 429s. */
+  private measured = false
   private lastSentAt = 0
   private round = 0
   /** Throttled rounds since the last answer: the run gives up when they exceed max-retries. */
@@ -58,8 +69,10 @@ export class Throttle {
     this.inFlight--
     if (status !== undefined && status !== 429) {
       this.answers++
+      this.roundAnswers++
+      this.windowAnswers++
       this.fruitlessRounds = 0
-      if (this.rate !== undefined) this.rate += GROWTH
+      if (this.rate !== undefined) this.rate += this.measured ? GROWTH * this.roundAnswers : PROBE * this.rate
     }
     const waiting = this.wakeUps
     this.wakeUps = []
@@ -67,7 +80,7 @@ export class Throttle {
   }
 
   /**
-   * A 429: pauses every request, and after the first 429 of a round lowers the rate. Throws the error
+   * A 429: pauses every request, and after the first 429 of a round sets the rate. Throws the error
    * to fail with when Retry-After is too long, or when max-retries rounds in a row got no answer through.
    * Called before `release`, so no waiting request starts before the pause is set.
    */
@@ -90,15 +103,23 @@ export class Throttle {
         `${error.message} (gave up: throttled ${this.fruitlessRounds} times in a row with no request of this run answered; max-retries is ${maxRetries})`
       )
     }
-    const pauseMs = error.retryAfterMs ?? backoffMs(this.policy, this.fruitlessRounds - 1)
-    if (this.rate !== undefined) this.rate = Math.max(MIN_RATE, CUT * this.rate)
-    else if (this.answers > 0) {
-      // The first rate: what the API let through before it throttled, over that time or, when longer,
-      // the pause it asks for: after a burst at start-up, that is what it lets through a second.
-      const windowMs = Math.max(now - (this.firstSentAt ?? now), pauseMs, 1)
-      this.rate = Math.max(MIN_RATE, (CUT * this.answers * 1000) / windowMs)
-    }
+    // A Retry-After may lengthen the backoff, never shorten it: a date already past asks for no wait.
+    const pauseMs = Math.max(error.retryAfterMs ?? 0, backoffMs(this.policy, this.fruitlessRounds - 1))
     this.pausedUntil = now + pauseMs
+    this.roundAnswers = 0
+    if (this.windowAt === undefined) {
+      // The first 429: the rate seen before it, from a bucket that may have been full or nearly empty.
+      if (this.answers > 0) this.rate = this.perSecond(this.answers, now - (this.firstSentAt ?? now))
+    } else if (this.windowAnswers >= MEASURED_ANSWERS) {
+      this.rate = this.perSecond(this.windowAnswers, now - this.windowAt)
+      this.measured = true
+    } else return // too few answers to measure: the window goes on
+    this.windowAt = now
+    this.windowAnswers = 0
+  }
+
+  private perSecond(answers: number, ms: number): number {
+    return Math.max(MIN_RATE, (answers * 1000) / Math.max(ms, 1))
   }
 
   private waitMs(): number {

@@ -56,13 +56,13 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       if (inputs.cleanup && error instanceof CancelledError && error.notSent) withdrawCleanupPlan()
       throw error
     }
-    report.record('created', created.webhook)
+    // Handed over (and masked) before it is recorded: recording prints the webhook, which may echo the secret.
     try {
       writeSecretOutputs(created.webhook, created.secret)
     } catch (error) {
-      const undone = await undoCreate(client, created.webhook.id, report)
-      throw new Error(`Could not write the new webhook's secret to the step outputs (${errorMessage(error)}), ${undone}`)
+      throw await secretsNotHandedOver(client, "the new webhook's secret", error, [created.webhook.id], report)
     }
+    report.record('created', created.webhook)
     checkCreatedAsAsked(created.webhook, webhook)
     // Only a webhook as asked for is the post step's to delete by its id.
     if (inputs.cleanup) saveCreatedId(created.webhook.id)
@@ -74,7 +74,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
 }
 
 /** A 201 for another URL or other events is not what was asked for: fail before anything is deleted. */
-function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
+export function checkCreatedAsAsked(created: Webhook, asked: NewWebhook): void {
   const differences = [
     hasUrl(created, asked.url) ? '' : `url ${shownUrl(created.url)} (asked for ${shownUrl(asked.url)})`,
     sameEventSet(created.events, asked.events)
@@ -124,13 +124,35 @@ export async function createWithoutOrphans(
   }
 }
 
-/** After the new webhook's secret could not be handed on: nobody could verify its events, so it goes. */
-async function undoCreate(client: RevontClient, id: string, report: Report): Promise<string> {
-  try {
-    if ((await client.deleteWebhook(id)) === 'missing') return `the webhook ${id} it created is gone already`
-    report.record('deleted', { id })
-    return `so the webhook ${id} it created was deleted again, and nothing else was changed`
-  } catch (error) {
-    return `and deleting the webhook ${id} it created failed too (${errorMessage(error)}): delete it by hand`
+/**
+ * After new webhooks' secrets could not be handed on (`error`): nobody could verify their events, so they
+ * go again. Returns the error to fail with, which says what was undone.
+ */
+export async function secretsNotHandedOver(
+  client: RevontClient,
+  what: string,
+  error: unknown,
+  ids: string[],
+  report: Report
+): Promise<Error> {
+  const gone: string[] = []
+  const failed: string[] = []
+  const reasons: string[] = []
+  for (const id of ids) {
+    try {
+      if ((await client.deleteWebhook(id)) === 'missing') gone.push(id)
+      else report.record('deleted', { id })
+    } catch (deleting) {
+      failed.push(id)
+      reasons.push(errorMessage(deleting))
+    }
   }
+  const webhooks = (list: string[]) => `the webhook${list.length === 1 ? '' : 's'} ${list.join(', ')} it created`
+  const undone =
+    failed.length > 0
+      ? `and deleting ${webhooks(failed)} failed too (${reasons.join('; ')}): delete ${failed.length === 1 ? 'it' : 'them'} by hand`
+      : gone.length === ids.length
+        ? `${webhooks(gone)} ${gone.length === 1 ? 'is' : 'are'} gone already`
+        : `so ${webhooks(ids)} ${ids.length === 1 ? 'was' : 'were'} deleted again, and nothing else was changed`
+  return new Error(`Could not write ${what} to the step outputs (${errorMessage(error)}), ${undone}`)
 }

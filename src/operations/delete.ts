@@ -1,18 +1,14 @@
 import type { RevontClient } from '../api/client.js'
-import { CancelledError } from '../errors.js'
-import { errorMessage } from '../errors.js'
+import { CancelledError, errorMessage } from '../errors.js'
 import type { DeleteInputs } from '../inputs.js'
 import type { Report } from '../results/report.js'
 import * as log from '../text/log.js'
-import { safeInline } from '../text/safe-text.js'
 import { findKey, shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
+import { eachInParallel, failuresMessage } from './parallel.js'
 
 /** Enough to tear down hundreds of endpoints quickly without hammering the API. */
 const DELETES_IN_FLIGHT = 8
-/** The error shows the first few failures in FAILURES_LENGTH characters together: under 2,000 in all. */
-const SHOWN_FAILURES = 10
-const FAILURES_LENGTH = 1800
 
 export async function deleteTarget(client: RevontClient, inputs: DeleteInputs, report: Report): Promise<void> {
   const { target } = inputs
@@ -47,35 +43,23 @@ export async function deleteWebhooks(client: RevontClient, webhooks: Webhook[], 
     for (const webhook of webhooks) report.record('would delete', webhook)
     return
   }
-  let failures = 0
   let cancelled: CancelledError | undefined
   const reasons: string[] = []
-  const queue = [...webhooks]
-  const worker = async (): Promise<void> => {
-    for (let webhook = queue.shift(); webhook && !cancelled; webhook = queue.shift()) {
-      try {
-        report.record((await client.deleteWebhook(webhook.id)) === 'deleted' ? 'deleted' : 'already gone', webhook)
-      } catch (error) {
-        // A cancelled step sends no more: what is left was not tried, so it did not fail.
-        if (error instanceof CancelledError) {
-          cancelled = error
-          return
-        }
-        failures++
-        const reason = errorMessage(error)
-        report.record('failed', webhook, reason)
-        if (reasons.length < SHOWN_FAILURES) reasons.push(reason)
+  const deleteOne = async (webhook: Webhook): Promise<void> => {
+    try {
+      report.record((await client.deleteWebhook(webhook.id)) === 'deleted' ? 'deleted' : 'already gone', webhook)
+    } catch (error) {
+      // A cancelled step sends no more: what is left was not tried, so it did not fail.
+      if (error instanceof CancelledError) {
+        cancelled = error
+        return
       }
+      const reason = errorMessage(error)
+      report.record('failed', webhook, reason)
+      reasons.push(reason)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(DELETES_IN_FLIGHT, webhooks.length) }, worker))
+  await eachInParallel(webhooks, DELETES_IN_FLIGHT, deleteOne, () => cancelled !== undefined)
   if (cancelled) throw cancelled
-  if (failures > 0) {
-    // Each reason gets its share of the length, less the room for '; ' and '…'.
-    const each = Math.floor(FAILURES_LENGTH / reasons.length) - 3
-    const more = failures > reasons.length ? `; and ${failures - reasons.length} more: see the step summary` : ''
-    throw new Error(
-      `${failures} of ${webhooks.length} deletes failed: ${reasons.map((reason) => safeInline(reason, each)).join('; ')}${more}`
-    )
-  }
+  if (reasons.length > 0) throw new Error(failuresMessage(reasons.length, webhooks.length, 'deletes', reasons))
 }

@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { plannedChanges, type Plan } from '../operations/plan.js'
 import * as log from '../text/log.js'
-import { redact } from '../text/secrets.js'
+import { mask, redact } from '../text/secrets.js'
 import { normalizeUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 import type { Report } from './report.js'
@@ -30,11 +31,24 @@ export function checkWritable(): void {
 
 /**
  * A new webhook's secret and id, written the moment they are known, before anything else can fail: a
- * webhook whose secret never reaches the next steps is one nobody can verify.
+ * webhook whose secret never reaches the next steps is one nobody can verify. Masked first, before
+ * anything else is done with it: a secret that cannot be masked is not written.
  */
 export function writeSecretOutputs(webhook: Webhook, secret: string): void {
+  mask(secret)
   core.setOutput('secret', secret)
   core.setOutput('id', webhook.id)
+}
+
+/**
+ * apply's `secrets`: every secret issued so far, by key, written again the moment another is read. The new
+ * one is masked first, also as the JSON text holds it, which differs when it has a quote or backslash.
+ */
+export function writeSecretsOutput(secrets: Record<string, string>, newSecret: string): void {
+  mask(newSecret)
+  const escaped = JSON.stringify(newSecret).slice(1, -1)
+  if (escaped !== newSecret) mask(escaped)
+  core.setOutput('secrets', JSON.stringify(secrets))
 }
 
 /** Writes each output on its own, so that one that fails loses no other. Returns what went wrong. */
@@ -82,6 +96,9 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
         ['deleted-ids', JSON.stringify(ids)]
       ]
     }
+    case 'plan':
+    case 'apply':
+      return planOutputs(report)
   }
 }
 
@@ -93,6 +110,42 @@ function webhookJson(webhook: Partial<Webhook>, askedUrl: string): string {
   return JSON.stringify(webhook, (key, value: unknown) =>
     typeof value !== 'string' || (key === 'url' && normalizeUrl(value) === askedUrl) ? value : redact(value)
   )
+}
+
+function redactStrings(_: string, value: unknown): unknown {
+  return typeof value === 'string' ? redact(value) : value
+}
+
+/** plan and apply: the plan and how many changes it holds (apply: carried out); apply's deleted ids and secrets. */
+function planOutputs(report: Report): Array<[string, string]> {
+  const { plan } = report
+  const outputs: Array<[string, string]> = []
+  if (plan) {
+    const json = JSON.stringify(plan.entries, redactStrings)
+    if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
+      log.warning(
+        `The plan is ${Buffer.byteLength(json)} bytes, more than a step output may hold (1 MB): 'plan' is empty; see the log`
+      )
+    }
+    const carriedOut = report.operation === 'apply' && !report.dryRun
+    outputs.push(
+      ['plan', Buffer.byteLength(json) > MAX_OUTPUT_BYTES ? '' : json],
+      ['changes', String(carriedOut ? report.carriedOut : plannedChanges(plan))]
+    )
+  }
+  if (report.operation !== 'apply') return outputs
+  outputs.push(['deleted-ids', JSON.stringify(report.dryRun ? plannedDeletes(plan) : deletedIds(report))])
+  // Each secret was handed over as it was read (apply.ts); with none, the output still says so.
+  if (report.idsOf('created').length === 0) outputs.push(['secrets', '{}'])
+  return outputs
+}
+
+/** What an apply would delete: the webhooks replaced and the delete entries. */
+function plannedDeletes(plan: Plan | undefined): string[] {
+  return [
+    ...(plan?.creates ?? []).flatMap(({ replaces }) => replaces?.id ?? []),
+    ...(plan?.deletes ?? []).map(({ webhook }) => webhook.id)
+  ]
 }
 
 /** In a dry run, what would have been deleted: that is what a dry run is asked to show. */

@@ -2,10 +2,11 @@
 // webhooks there are.
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
+import type { Action, Plan } from '../operations/plan.js'
 import { safeHtml } from '../text/safe-text.js'
 import { shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
-import { SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
+import { planCounts, SHOWN_ROWS, type ChangeRow, type Report } from './report.js'
 
 /** Cells are cut to this before they are escaped, so that a table's worst case is known (docs/design.md#summary-size). */
 const SUMMARY_MAX_CELL = 200
@@ -24,11 +25,41 @@ export function writeSummary(report: Report, title: string = report.operation): 
   }
   const changes = report.changes.filter((row) => row.change !== 'failed')
   const failures = report.changes.filter((row) => row.change === 'failed')
-  if (changes.length > 0) parts.push(...table(changes))
+  // The plan's table says what apply changed: a table of the changes as well could pass the size limit.
+  if (report.plan) parts.push(...planTable(report))
+  else if (changes.length > 0) parts.push(...table(changes))
   else if (report.operation !== 'list' && failures.length === 0) parts.push('<p>Nothing to change.</p>')
   if (failures.length > 0) parts.push(failureList(failures))
   // Written at once: an async write would start libuv's thread pool for this one file.
   appendFileSync(process.env.GITHUB_STEP_SUMMARY, parts.join(EOL) + EOL)
+}
+
+const PLAN_COLUMNS = ['key', 'action', 'id', 'url', 'events', '']
+/** The plan's rows in this order: what changes first. */
+const ACTION_ORDER: Action[] = ['create', 'replace', 'delete', 'unlisted', 'unchanged']
+
+/**
+ * The plan as a table that reads the same pasted into a pull request comment: the changes first, then
+ * the unlisted and the unchanged, with a count of the unmanaged webhooks left alone.
+ */
+function planTable(report: Report): string[] {
+  const plan = report.plan as Plan
+  const done = report.operation === 'apply' && !report.dryRun ? ` Carried out: ${report.carriedOut}.` : ''
+  const parts = [
+    `<p>Owner <code>${safeHtml(plan.owner, SUMMARY_MAX_CELL)}</code>: ${planCounts(plan)}.${done} ` +
+      `${plan.unmanaged} unmanaged webhook${plan.unmanaged === 1 ? ' is' : 's are'} not touched.</p>`
+  ]
+  const entries = [...plan.entries].sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action))
+  if (entries.length === 0) return [...parts, '<p>The manifest lists no endpoints, and this owner manages no webhooks.</p>']
+  let html = `<table><tr><th>${PLAN_COLUMNS.join('</th><th>')}</th></tr>`
+  for (const { key, action, id, url, events } of entries.slice(0, SHOWN_ROWS)) {
+    const note =
+      action === 'create' || action === 'replace' ? 'new secret' : action === 'unlisted' ? 'kept: not in the manifest' : ''
+    html += `<tr><td>${[key, action, id, url, events.join(', '), note].map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
+  }
+  parts.push(html + '</table>')
+  if (entries.length > SHOWN_ROWS) parts.push(`<p>… and ${entries.length - SHOWN_ROWS} more: see the plan output.</p>`)
+  return parts
 }
 
 /** Each failure with its reason, as far as SUMMARY_FAILURES_BYTES allows. */

@@ -8,43 +8,71 @@ import * as core from '@actions/core'
 const MIN_MASKED_LINE = 4
 /** A run this long shared with a secret is redacted wherever it stands: a piece of a secret is a leak too. */
 const FRAGMENT = 8
+/**
+ * All the secret text one run masks: as much as one answer may hold (see http.ts), so any one secret
+ * fits, while a run sent many such answers cannot take all memory.
+ */
+const MAX_MASKED_UNITS = 64 * 1024 * 1024
 
-/** Every form of every secret seen in the run. */
+/** Every secret seen in the run. */
 const known = new Set<string>()
 let longest = 0
+let maskedUnits = 0
 /**
- * What redact() hides, by length: each form shorter than FRAGMENT as it is, and every FRAGMENT-long run of
- * a longer one, which covers the whole form wherever it stands. Looked up window by window, so redacting
- * takes time linear in the text's length however many lines a hostile secret has.
+ * What redact() hides: for each secret, the hashes of every FRAGMENT-long run of it, which cover every
+ * form of it wherever it stands, and of each form shorter than FRAGMENT as it is. Sorted arrays rather
+ * than a Set of the runs themselves, which has a maximum size that a secret may exceed. Looked
+ * up window by window, so redacting takes time linear in the text's length whatever the secret is like;
+ * two runs that share a hash are rare, and would only hide text that is no secret.
  */
-const hiddenRuns = new Map<number, Set<string>>()
-/** The first two UTF-16 units of every hidden run of two or more: most places in a text start none. */
-const runStarts = new Set<number>()
+const hiddenRuns: Array<{ length: number; hashes: Float64Array }> = []
+/** Marks, by startAt(), the first two UTF-16 units of every hidden run of two or more: most places in a text start none. */
+const runStarts = new Uint8Array(1 << 16)
 
 /**
  * Masks a value in the runner's log as it is, trimmed (as later steps may use it), and line by line: the
- * runner matches a mask within one line, and ends a line at \n, \r or \r\n.
+ * runner matches a mask within one line, and ends a line at \n, \r or \r\n. Throws, masking nothing, when
+ * the run's secrets would be more than MAX_MASKED_UNITS together.
  */
 export function mask(value: string): void {
-  const lines = value.split(/\r\n|\r|\n/).map((line) => line.trim())
-  const forms = new Set([
-    value,
-    value.trim(),
-    ...(lines.length > 1 ? lines.filter((line) => line.length >= MIN_MASKED_LINE) : [])
-  ])
-  for (const form of forms) {
-    if (!form || known.has(form)) continue
+  if (known.has(value)) return
+  if (maskedUnits + value.length > MAX_MASKED_UNITS) {
+    throw new Error(`a secret of ${value.length} characters is more than the action can mask`)
+  }
+  maskedUnits += value.length
+  known.add(value)
+  const short = new Map<number, number[]>()
+  const add = (form: string): void => {
     core.setSecret(form)
-    known.add(form)
     longest = Math.max(longest, form.length)
-    const length = Math.min(form.length, FRAGMENT)
-    let runs = hiddenRuns.get(length)
-    if (!runs) hiddenRuns.set(length, (runs = new Set()))
-    for (let i = 0; i + length <= form.length; i++) {
-      runs.add(form.slice(i, i + length))
-      if (length > 1) runStarts.add(pairAt(form, i))
+    if (form.length >= FRAGMENT) return
+    if (!short.has(form.length)) short.set(form.length, [])
+    short.get(form.length)?.push(hashAt(form, 0, form.length))
+    if (form.length > 1) runStarts[startAt(form, 0)] = 1
+  }
+  add(value)
+  const trimmed = value.trim()
+  if (trimmed && trimmed !== value) add(trimmed)
+  // Each line as it is found: a secret may have more lines than a Set or an array of them should hold.
+  if (/[\r\n]/.test(value)) {
+    for (const [line] of value.matchAll(/[^\r\n]+/g)) {
+      if (line.trim().length >= MIN_MASKED_LINE && line.trim() !== trimmed) add(line.trim())
     }
   }
+  for (const [length, hashes] of short) hide(length, Float64Array.from(hashes))
+  // Every FRAGMENT-long run of a form is one of the value's.
+  if (value.length >= FRAGMENT) {
+    const hashes = new Float64Array(value.length - FRAGMENT + 1)
+    for (let i = 0; i < hashes.length; i++) {
+      hashes[i] = hashAt(value, i, FRAGMENT)
+      runStarts[startAt(value, i)] = 1
+    }
+    hide(FRAGMENT, hashes)
+  }
+}
+
+function hide(length: number, hashes: Float64Array): void {
+  hiddenRuns.push({ length, hashes: hashes.sort() })
 }
 
 /**
@@ -61,9 +89,9 @@ export function redactAndCut(text: string, maxLength: number): string {
 /** The text with every known secret, and every run of FRAGMENT or more characters of one, replaced by ***. */
 export function redact(text: string): string {
   let hidden: Uint8Array | undefined
-  for (const [length, runs] of hiddenRuns) {
+  for (const { length, hashes } of hiddenRuns) {
     for (let i = 0; i + length <= text.length; i++) {
-      if ((length > 1 && !runStarts.has(pairAt(text, i))) || !runs.has(text.slice(i, i + length))) continue
+      if ((length > 1 && !runStarts[startAt(text, i)]) || !includes(hashes, hashAt(text, i, length))) continue
       ;(hidden ??= new Uint8Array(text.length)).fill(1, i, i + length)
     }
   }
@@ -76,7 +104,32 @@ export function redact(text: string): string {
   return out
 }
 
-/** The UTF-16 units at i and i + 1 as one number. */
-function pairAt(text: string, i: number): number {
-  return text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1)
+/** A hash of the `length` UTF-16 units at `at`: two 32-bit FNV-1a hashes, as many bits as a number holds. */
+function hashAt(text: string, at: number, length: number): number {
+  let high = 0x811c9dc5
+  let low = 0x050c5d1f
+  for (let i = at; i < at + length; i++) {
+    const unit = text.charCodeAt(i)
+    high = Math.imul(high ^ unit, 0x01000193)
+    low = Math.imul(low ^ unit, 0x5bd1e995)
+  }
+  // The low bits of a product are the weak ones.
+  return (high >>> 0) * 0x200000 + (low >>> 11)
+}
+
+/** The UTF-16 units at i and i + 1, as an index into runStarts. */
+function startAt(text: string, i: number): number {
+  return ((text.charCodeAt(i) << 8) ^ text.charCodeAt(i + 1)) & (runStarts.length - 1)
+}
+
+/** Whether the sorted array holds the value: a binary search. */
+function includes(sorted: Float64Array, value: number): boolean {
+  let from = 0
+  let to = sorted.length
+  while (from < to) {
+    const middle = (from + to) >>> 1
+    if (sorted[middle] < value) from = middle + 1
+    else to = middle
+  }
+  return sorted[from] === value
 }

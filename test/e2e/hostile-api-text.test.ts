@@ -251,6 +251,23 @@ describe('prune', () => {
     server.seed([{ id: 'wh_long', url, events: ['a'] }])
     await runStep({ operation: 'prune', url: 'https://pr-*.preview.example.com/*.*.*.*.*.*.*.*.*.*x' }, { timeoutMs: 10_000 })
   })
+
+  it('a webhook whose id holds a lone surrogate: its DELETE fails, naming it, and the others are deleted', async () => {
+    server.seed(
+      ['wh_a', 'wh_\ud800lone', 'wh_b'].map((id, index) => ({
+        id,
+        url: `https://pr-${index}.preview.example.com/`,
+        events: ['a']
+      }))
+    )
+    const result = await runStep({ operation: 'prune', url: 'https://pr-*.preview.example.com/*' })
+    expect(result.code).toBe(1)
+    expect([...server.webhooks.keys()]).toEqual(['wh_\ud800lone'])
+    expect(JSON.parse(result.outputs['deleted-ids']).sort()).toEqual(['wh_a', 'wh_b'])
+    expect(result.log.annotations.map((annotation) => annotation.message)).toEqual([
+      '1 of 3 deletes failed: DELETE /webhooks/wh_\\ud800lone failed: the id cannot be put into a URL path (it holds a lone surrogate)'
+    ])
+  })
 })
 
 describe('text from the API can never become a workflow command', () => {

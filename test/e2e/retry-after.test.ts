@@ -54,6 +54,18 @@ describe('Retry-After', () => {
     }
   )
 
+  it.each([
+    ['0', () => '0'],
+    ["a date already past (the runner's clock ahead of the API's)", () => new Date(Date.now() - 60_000).toUTCString()]
+  ])('a Retry-After that asks for no wait, %s, still waits the backoff', async (_, retryAfter) => {
+    // The first retry's backoff is 0.5-1 s, on a clock 5 times as fast: 100-200 ms.
+    server.inject({ method: 'GET', path: '/webhooks', status: 503, headers: { 'Retry-After': retryAfter() } })
+    const result = await runStep({ operation: 'list' }, { clock: 5 })
+    expect(result.code).toBe(0)
+    expect(sent()).toEqual(['GET /webhooks', 'GET /webhooks'])
+    expect(arrivedAt(1) - arrivedAt(0)).toBeGreaterThanOrEqual(95)
+  })
+
   it('a Retry-After of 60 s is still honoured', async () => {
     server.inject({ method: 'GET', path: '/webhooks', status: 503, headers: { 'Retry-After': '60' } })
     const result = await runStep({ operation: 'list' })

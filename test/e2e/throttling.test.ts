@@ -74,6 +74,17 @@ describe('a prune under a rate limit slows down instead of failing', () => {
     expect(server.requests.filter((request) => request.method === 'DELETE').length).toBeLessThanOrEqual(11)
   })
 
+  it("429s whose Retry-After is a date already past (the runner's clock ahead): pauses for the backoff, all deleted", async () => {
+    seedPreviews(server, 5)
+    server.setRateLimit({ rate: 5, burst: 1, tokens: 0, retryAfter: 'past-date' })
+    const result = await runStep({ operation: 'prune', url: PATTERN })
+    expect(annotations(result, 'error')).toEqual([])
+    expect(result.code).toBe(0)
+    expect(server.webhooks.size).toBe(0)
+    // The list was the first answered 429; the first backoff is 0.5-1 s, on the clock 5 times as fast: it came again 100 ms later at least.
+    expect(server.requests[1].arrivedAt - server.throttles[0].at).toBeGreaterThanOrEqual(95)
+  })
+
   it('a Retry-After above 60 s still fails that delete, and the others go ahead', async () => {
     seedPreviews(server, 3)
     server.inject({ method: 'DELETE', path: '/webhooks/wh_1', status: 429, headers: { 'Retry-After': '120' } })

@@ -38,8 +38,12 @@ function recordSecret(body) {
 /**
  * @typedef {object} RateLimit  A token bucket per API key, as APIs limit each key's requests.
  * @property {number} rate              tokens added per second
- * @property {number} burst             the bucket's size (full at the key's first request)
- * @property {boolean} [retryAfter]     send Retry-After (whole seconds until the next token) with the 429 (default true)
+ * @property {number} burst             the bucket's size
+ * @property {number} [tokens]          how many tokens it holds at the key's first request, as when another job
+ *                                      has just used the key (default: full)
+ * @property {boolean | 'past-date'} [retryAfter]  send Retry-After (whole seconds until the next token) with the
+ *                                      429 (default true); 'past-date': an HTTP date a minute ago, as a server whose
+ *                                      clock is behind the runner's sends
  */
 
 /**
@@ -179,7 +183,7 @@ export function createRevontServer(options = {}) {
   function withinLimit(key, res) {
     if (!rateLimit) return true
     const now = Date.now()
-    const bucket = buckets.get(key) ?? { tokens: rateLimit.burst, at: now }
+    const bucket = buckets.get(key) ?? { tokens: rateLimit.tokens ?? rateLimit.burst, at: now }
     bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit.rate)
     bucket.at = now
     buckets.set(key, bucket)
@@ -187,9 +191,11 @@ export function createRevontServer(options = {}) {
       bucket.tokens--
       return true
     }
-    const retryAfter = rateLimit.retryAfter === false ? undefined : Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit.rate))
+    const retryAfter =
+      (rateLimit.retryAfter ?? true) === true ? Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit.rate)) : undefined
     throttles.push({ at: now, retryAfter })
-    error(res, 429, 'rate limit exceeded', retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) })
+    const header = rateLimit.retryAfter === 'past-date' ? new Date(now - 60_000).toUTCString() : retryAfter
+    error(res, 429, 'rate limit exceeded', header === undefined ? {} : { 'Retry-After': String(header) })
     return false
   }
 

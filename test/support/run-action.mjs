@@ -231,23 +231,31 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
     // The runner's debug log shows each entry it saves.
     'saved state': Object.values(state).join('\n')
   }
-  /** @type {Map<string, string>} each run of FRAGMENT characters of a key or secret, to the whole value */
-  const fragments = new Map()
-  for (const value of sensitive) {
-    for (let at = 0; at + FRAGMENT <= value.length; at++) fragments.set(value.slice(at, at + FRAGMENT), value)
-  }
+  // Each run of FRAGMENT characters shown is looked up in every key and secret, rather than each run of
+  // those in what is shown: a hostile secret can be longer than a Map holds, what is shown cannot.
+  const places = Object.keys(shown)
   // Where whole URLs are kept, a URL's credential is the user's data, not a leak.
   const keepsUrls = new Set(['webhook output', 'saved state'])
-  for (const [where, text] of Object.entries(shown)) {
-    const found = new Set()
+  /** @type {Map<string, number>} each run of FRAGMENT characters shown, to the places it is shown, one bit each */
+  const shownRuns = new Map()
+  Object.values(shown).forEach((text, place) => {
     for (let at = 0; at + FRAGMENT <= text.length; at++) {
-      const value = fragments.get(text.slice(at, at + FRAGMENT))
-      if (value === undefined || found.has(value) || (keepsUrls.has(where) && credentials.includes(value))) continue
-      found.add(value)
       const part = text.slice(at, at + FRAGMENT)
-      problems.push(
-        `${where} shows ${JSON.stringify(part)}, part of ${keys.includes(value) ? 'the API key' : `the ${credentials.includes(value) ? 'URL credential' : 'secret'} ${JSON.stringify(value)}`}`
-      )
+      shownRuns.set(part, (shownRuns.get(part) ?? 0) | (1 << place))
+    }
+  })
+  for (const value of sensitive) {
+    let found = 0
+    for (let at = 0; at + FRAGMENT <= value.length; at++) {
+      const part = value.slice(at, at + FRAGMENT)
+      const where = (shownRuns.get(part) ?? 0) & ~found
+      if (where === 0) continue
+      found |= where
+      for (const [place, name] of places.entries()) {
+        if (!(where & (1 << place)) || (keepsUrls.has(name) && credentials.includes(value))) continue
+        const what = keys.includes(value) ? 'the API key' : credentials.includes(value) ? 'the URL credential' : 'the secret'
+        problems.push(`${name} shows ${JSON.stringify(part)}, part of ${what} ${JSON.stringify(value.slice(0, 200))}`)
+      }
     }
   }
   const maskable = new Set(

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { parse } from 'yaml'
-import { DEFAULT_API_URL, IF_EXISTS, IF_MISSING, OPERATIONS, parseInputs, type Operation } from '../../src/inputs.js'
+import {
+  DEFAULT_API_URL,
+  DEFAULT_MANIFEST,
+  IF_EXISTS,
+  IF_MISSING,
+  OPERATIONS,
+  parseInputs,
+  type Operation
+} from '../../src/inputs.js'
 import { stepOutputs } from '../../src/results/outputs.js'
 import { Report } from '../../src/results/report.js'
 import { repoRoot } from '../support/run-action.mjs'
@@ -162,6 +170,7 @@ describe('action.yml and the sources agree', () => {
       expect(JSON.stringify(parseInputs({ ...defaults, ...env })), operation).toBe(JSON.stringify(parseInputs(env)))
     }
     expect(action.inputs?.['api-url']?.default).toBe(DEFAULT_API_URL)
+    expect(action.inputs?.manifest?.default).toBe(DEFAULT_MANIFEST)
   })
 
   it('gives every true/false input the default false', () => {
@@ -182,13 +191,18 @@ describe('action.yml and the sources agree', () => {
       list: {},
       create: { INPUT_URL: 'https://pr-1.preview.example.com/hooks', INPUT_EVENTS: 'call.ended' },
       delete: { INPUT_ID: 'wh_1' },
-      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*' }
+      prune: { INPUT_URL: 'https://pr-*.preview.example.com/*' },
+      plan: {},
+      apply: {}
     }
     const set = new Set<string>()
     try {
       for (const operation of OPERATIONS) {
         const report = new Report(operation, false)
         if (operation === 'list') report.listed = [{ id: 'wh_1', url: 'https://pr-1.preview.example.com/hooks', events: [] }]
+        if (operation === 'plan' || operation === 'apply') {
+          report.plan = { owner: 'octo/app', entries: [], creates: [], deletes: [], unmanaged: 0, doubled: [] }
+        }
         const inputs = parseInputs({ INPUT_OPERATION: operation, 'INPUT_API-KEY': 'key', ...target[operation] })
         for (const [name] of stepOutputs(report, inputs)) set.add(name)
       }

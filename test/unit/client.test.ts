@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { RevontClient } from '../../src/api/client.js'
 import { retryPolicy } from '../../src/api/retry.js'
 import { ApiError } from '../../src/errors.js'
+import { writeSecretOutputs } from '../../src/results/outputs.js'
 import { useRevontServer } from '../support/harness.js'
 
 const server = useRevontServer()
@@ -23,14 +24,18 @@ describe('RevontClient', () => {
     expect(webhooks).toEqual([{ id: 'wh_1', url, events: ['a'], description: '', created_at: expect.any(String) }])
   })
 
-  it('creates a webhook and masks its secret before handing it over', async () => {
+  it('creates a webhook, whose secret is masked as it is handed over, before it is written', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
       const created = await client.createWebhook({ url, events: ['a'], description: 'd' })
       expect(created.secret).toBe(server.secrets.at(-1))
       expect(created.webhook).not.toHaveProperty('secret')
       expect(server.webhooks.has(created.webhook.id)).toBe(true)
-      expect(write.mock.calls.map(([chunk]) => String(chunk))).toContain(`::add-mask::${created.secret}\n`)
+      writeSecretOutputs(created.webhook, created.secret)
+      const written = write.mock.calls.map(([chunk]) => String(chunk))
+      expect(written.findIndex((chunk) => chunk.includes(created.secret))).toBe(
+        written.indexOf(`::add-mask::${created.secret}\n`)
+      )
     } finally {
       write.mockRestore()
     }

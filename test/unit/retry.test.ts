@@ -48,6 +48,16 @@ describe('nextAttempt', () => {
     }
   })
 
+  it('a Retry-After that asks for no wait, a date already past or 0, still waits the backoff; a longer one wins', () => {
+    const now = Date.parse('2026-11-28T12:00:00Z')
+    const past = parseRetryAfter('Sat, 28 Nov 2026 11:59:00 GMT', now)
+    for (const retryAfterMs of [past, 0]) {
+      const error = new TransientError('GET /webhooks failed: 503 Service Unavailable', retryAfterMs)
+      expect([0, 2].map((retry) => nextAttempt(policy(3), error, retry))).toEqual([{ waitMs: 750 }, { waitMs: 3000 }])
+    }
+    expect(nextAttempt(policy(3), new TransientError('x', 2000), 0)).toEqual({ waitMs: 2000 })
+  })
+
   it('gives up after max-retries, and never retries what is not transient', () => {
     const final = nextAttempt(policy(2), new TransientError('GET /webhooks failed: timeout'), 2)
     expect('error' in final && (final.error as Error).message).toBe('GET /webhooks failed: timeout (gave up after 3 attempts)')

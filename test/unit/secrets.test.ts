@@ -1,19 +1,29 @@
 // Redaction on its own: what mask() registers, and what redact() and redactAndCut() then hide.
+import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { mask, redact, redactAndCut } from '../../src/text/secrets.js'
 import { parseCommands } from '../support/run-action.mjs'
 
 const KEY = 'rk_live_0123456789abcdef'
 
-beforeAll(() => {
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+/** Runs `masking` with the add-mask commands it writes kept off the test's output; returns them. */
+function quietly(masking: () => void): string {
+  let written = ''
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((written += String(chunk)), true))
   try {
-    mask(KEY)
-    mask('Q')
-    mask('Zq')
+    masking()
   } finally {
     write.mockRestore()
   }
+  return written
+}
+
+beforeAll(() => {
+  quietly(() => {
+    mask(KEY)
+    mask('Q')
+    mask('Zq')
+  })
 })
 
 describe('redact', () => {
@@ -48,18 +58,11 @@ describe('redactAndCut', () => {
 describe('mask', () => {
   // Its values share no 8 characters with the texts the tests above redact.
   it('issues the whole value, trimmed, then each line on its own, for \\n, \\r\\n and \\r', () => {
-    const written: string[] = []
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk))
-      return true
-    })
-    try {
+    const written = quietly(() => {
       mask('line-one\r\n  line-two \nline-three\rline-four\n')
       mask('single-line')
-    } finally {
-      write.mockRestore()
-    }
-    const commands = parseCommands(written.join(''))
+    })
+    const commands = parseCommands(written)
     expect(commands.every((command) => command.name === 'add-mask')).toBe(true)
     expect(commands.map((command) => command.data)).toEqual([
       'line-one\r\n  line-two \nline-three\rline-four\n',
@@ -70,5 +73,26 @@ describe('mask', () => {
       'line-four',
       'single-line'
     ])
+  })
+})
+
+describe('secrets as long as an answer may hold', () => {
+  it('one with more 8-character runs than a Set holds is masked, and any piece of it is redacted', () => {
+    const secret = randomBytes(8_500_000).toString('hex')
+    const written = quietly(() => mask(secret))
+    expect(written === `::add-mask::${secret}\n`, 'one add-mask of the whole secret').toBe(true)
+    expect(redact(`a ${secret.slice(16_000_000, 16_000_008)} b ${secret.slice(3, 10)} c`)).toBe(
+      `a *** b ${secret.slice(3, 10)} c`
+    )
+  }, 60_000)
+
+  it('once the secrets of the run would be more than one answer may hold, masking throws and masks nothing', () => {
+    const secret = 'z'.repeat(64 * 1024 * 1024)
+    let written = ''
+    expect(() => (written = quietly(() => mask(secret)))).toThrow(
+      `a secret of ${secret.length} characters is more than the action can mask`
+    )
+    expect(written).toBe('')
+    expect(redact('zzzzzzzz')).toBe('zzzzzzzz')
   })
 })

@@ -91,23 +91,67 @@ describe('Throttle', () => {
     await expect(request(429, { retryAfterMs: 61_000 })).rejects.toThrow(/longer than the 60 s this action waits$/)
   })
 
-  it('after a 429, spaces requests below the rate the API let through, speeds up while they succeed, slows down at the next 429', async () => {
+  it('a Retry-After that asks for no wait (a date already past, or 0) still pauses for the backoff', async () => {
+    const { sleeps, request } = setup(2)
+    await request(204)
+    await request(429, { retryAfterMs: 0 })
+    await request(429, { retryAfterMs: 0 })
+    // The rounds without an answer end the run only after their backoffs, not within milliseconds.
+    await expect(request(429, { retryAfterMs: 0 })).rejects.toThrow(/gave up: throttled 3 times in a row/)
+    expect(sleeps).toEqual([750, 1500])
+  })
+
+  it('after a second 429, spaces requests at the rate the API let through since the first, rising the longer none comes', async () => {
     const { request } = setup()
     const gaps = async (count: number) => {
       const sent: number[] = []
       for (let i = 0; i < count; i++) sent.push(await request(204, { ms: 1 }))
       return sent.slice(1).map((at, i) => at - sent[i])
     }
-    // 10 answers in the first second, then a 429: 80 % of 10 a second, then 0.01 more per answer.
+    await request(204, { ms: 100 })
+    await request(429, { ms: 0, retryAfterMs: 1000 })
+    // 10 answers in the 2 s since the first 429: 5 a second, whatever came before it.
     for (let i = 0; i < 10; i++) await request(204, { ms: 100 })
     await request(429, { ms: 0, retryAfterMs: 1000 })
-    const first = await gaps(51)
-    expect(first[0]).toBeCloseTo(1000 / (8 + 0.01), 6)
-    expect(first.at(-1)).toBeCloseTo(1000 / (8 + 0.01 * 50), 6)
-    // The next 429 cuts the rate it was sending at, 8.51 a second, to 80 %.
-    await request(429, { ms: 0, retryAfterMs: 1000 })
-    const second = await gaps(2)
-    expect(second[0]).toBeCloseTo(1000 / (0.8 * 8.51 + 0.01), 6)
+    const next = await gaps(30)
+    expect(next[0]).toBeCloseTo(1000 / (5 + 0.002), 6)
+    // Each answer adds more than the one before.
+    const added = next.map((gap) => 1000 / gap).map((rate, i, rates) => rate - (rates[i - 1] ?? 5))
+    for (let i = 1; i < added.length; i++) expect(added[i]).toBeGreaterThan(added[i - 1])
+  })
+
+  it.each([
+    ['60 deletes at 2 a second, the bucket full at first', { deletes: 60, rate: 2, tokens: 2 }],
+    ['300 deletes at 20 a second, the bucket full at first', { deletes: 300, rate: 20, tokens: 20 }],
+    ['60 deletes at 20 a second, the bucket nearly emptied by another job', { deletes: 60, rate: 20, tokens: 1 }]
+  ])('%s: within 1.5 times the time the bucket allows, and few 429s', async (_, { deletes, rate, tokens }) => {
+    const { clock, throttle } = setup()
+    // The loopback server's token bucket, one second of requests deep.
+    let left = tokens
+    let filledAt = clock.now
+    const answer = () => {
+      left = Math.min(rate, left + ((clock.now - filledAt) / 1000) * rate)
+      filledAt = clock.now
+      if (left < 1) return 429
+      left--
+      return 204
+    }
+    const startedAt = clock.now
+    let throttled = 0
+    for (let answered = 0; answered < deletes + 1;) {
+      const ticket = await throttle.acquire()
+      const status = answer()
+      clock.now += 5
+      if (status === 429) {
+        throttled++
+        const retryAfterMs = Math.max(1, Math.ceil((1 - left) / rate)) * 1000
+        throttle.throttled(ticket, new TransientError('429', retryAfterMs, 429))
+      } else answered++
+      throttle.release(status)
+    }
+    const idealMs = ((deletes + 1 - tokens) / rate) * 1000
+    expect(clock.now - startedAt).toBeLessThanOrEqual(1.5 * idealMs)
+    expect(throttled / (deletes + 1 + throttled)).toBeLessThanOrEqual(0.1)
   })
 
   it('lets as many requests be in flight as have been answered, one at first', async () => {

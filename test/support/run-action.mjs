@@ -213,7 +213,7 @@ const FRAGMENT = 8
 
 /**
  * What the run broke of the runner's rules, as messages: key, secret or URL credential text shown (fragments
- * of 8 or more characters; in outputs other than webhook, whole values or lines), legacy or stop-commands
+ * of 8 or more characters; in outputs other than webhook, secret and secrets, whole values or lines), legacy or stop-commands
  * commands, commands the action never issues, and masks for text that is none of them. A value shown
  * before its add-mask line shows in the log, which is masked line by line as the runner masks it.
  */
@@ -266,12 +266,12 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
     ])
   )
   // The other outputs hold what the API sent as it sent it (ids, the list, URLs with their credentials):
-  // no key or secret, nor a line of one, whole. The secret output is where the secret belongs.
+  // no key or secret, nor a line of one, whole. The secret and secrets outputs are where secrets belong.
   const whole = [...keys, ...handedOutSecrets]
     .flatMap((value) => [value, ...value.split(/\r\n|\r|\n/).map((line) => line.trim())])
     .filter((value) => value.length >= FRAGMENT)
   for (const [name, value] of Object.entries(outputs)) {
-    if (name === 'secret' || name === 'webhook') continue
+    if (name === 'secret' || name === 'secrets' || name === 'webhook') continue
     const found = whole.find((part) => value.includes(part))
     if (found !== undefined) problems.push(`output ${name} shows ${JSON.stringify(found.slice(0, 100))}, a key or secret`)
   }

@@ -31,8 +31,8 @@ import {
 import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { startRevontServer } from '../test/server/revont-server.mjs'
-import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/runner/run-action.mjs'
+import { startRevontServer } from '../test/support/revont-server.mjs'
+import { actionInputs, parseFileCommands, repoRoot, runAction } from '../test/support/run-action.mjs'
 
 const PAIRS = positiveInt(process.env.BENCH_PAIRS, 40)
 const WARMUP = 2
@@ -834,7 +834,7 @@ function render({ curlVersion, timeAvailable, listRuns, creates, sizes, loading,
     `Measured ${date} with node ${process.version} on ${machine}; ${curlVersion ?? 'curl not installed'}.`,
     '',
     'Reproduce: `npm ci && npm run build && npm run bench` (writes this file; `BENCH_PAIRS=<n>` changes the',
-    `number of rounds, ${PAIRS} here). Only loopback traffic: the benchmark starts test/server/revont-server.mjs.`,
+    `number of rounds, ${PAIRS} here). Only loopback traffic: the benchmark starts test/support/revont-server.mjs.`,
     'The machines these run on are shared and noisy, so compare ratios from one run rather than times across runs.',
     ...sections.flatMap((section) => [
       '',

@@ -155,10 +155,12 @@ function deletedIds(report: Report): string[] {
 
 function listOutputs(webhooks: Webhook[], problems: string[]): Array<[string, string]> {
   const json = JSON.stringify(webhooks)
-  const bytes = Buffer.byteLength(json)
+  // Encoded once, for the file and for its size.
+  const encoded = Buffer.from(json)
+  const bytes = encoded.length
   let file = ''
   try {
-    file = writeWebhooksFile(json)
+    file = writeWebhooksFile(encoded)
   } catch (error) {
     problems.push(`Could not write webhooks-file: ${errorMessage(error)}`)
   }
@@ -178,7 +180,7 @@ function listOutputs(webhooks: Webhook[], problems: string[]): Array<[string, st
  * A new file readable by this user only, under RUNNER_TEMP (which the runner empties after the job), or
  * without it in a private folder of its own rather than the shared temp folder. 'wx' never overwrites.
  */
-function writeWebhooksFile(json: string): string {
+function writeWebhooksFile(json: Buffer): string {
   const folder = process.env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'revont-webhooks-'))
   const file = join(folder, `revont-webhooks-${process.pid}-${Date.now().toString(36)}.json`)
   writeFileSync(file, json, { flag: 'wx', mode: 0o600 })

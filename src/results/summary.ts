@@ -21,7 +21,8 @@ export function writeSummary(report: Report, title: string = report.operation): 
   const parts = [`<h3>Revont webhooks: ${title}${dryRun}</h3>`]
   if (report.listed) {
     parts.push(`<p>${report.listed.length} webhook${report.listed.length === 1 ? '' : 's'} listed.</p>`)
-    parts.push(...table(report.listed.map((webhook) => ({ change: 'listed', webhook }))))
+    const shown = report.listed.slice(0, SHOWN_ROWS).map((webhook) => ({ change: 'listed' as const, webhook }))
+    parts.push(...table(shown, report.listed.length))
   }
   const changes = report.changes.filter((row) => row.change !== 'failed')
   const failures = report.changes.filter((row) => row.change === 'failed')
@@ -78,8 +79,8 @@ function failureList(rows: ChangeRow[]): string {
   return `<p>${rows.length} failed:</p><ul>${items}</ul>${more}`
 }
 
-/** The table, and a line that says how many rows it leaves out. */
-function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>): string[] {
+/** The table, and a line that says how many of the `total` rows it leaves out. */
+function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>, total = rows.length): string[] {
   let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
   for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
     const { id, url, events, status, created_at, description } = webhook
@@ -87,5 +88,5 @@ function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>):
     html += `<tr><td>${cells.map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
   }
   html += '</table>'
-  return rows.length > SHOWN_ROWS ? [html, `<p>… and ${rows.length - SHOWN_ROWS} more, not shown here.</p>`] : [html]
+  return total > SHOWN_ROWS ? [html, `<p>… and ${total - SHOWN_ROWS} more, not shown here.</p>`] : [html]
 }

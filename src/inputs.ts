@@ -342,6 +342,14 @@ export function parseEvents(value: string): string[] {
     throw new InputError('events', 'is required for create: at least one event type, e.g. call.ended, summary.ready')
   }
   const bad = badEvent(events)
+  // `events: |` followed by `- call.ended` lines: the input is text, and the dashes come with it.
+  if (bad !== undefined && /^-\s/.test(bad)) {
+    throw new InputError(
+      'events',
+      `is written as a YAML list ('${bad}'), which reaches the action as text with the dashes: ` +
+        'separate the event types with commas or newlines instead (call.ended, summary.ready), or write a JSON array'
+    )
+  }
   if (bad !== undefined) throw new InputError('events', `has an entry with spaces or control characters: '${bad}'`)
   return events
 }

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http'
 import { throwIfCancelled } from '../cancellation.js'
 import { ApiError, errorMessage, ProxyConfigError, TimeoutError, TransientError } from '../errors.js'
-import type { Connection } from '../inputs.js'
+import { DEFAULT_API_URL, type Connection } from '../inputs.js'
 import * as log from '../text/log.js'
 import { safeInline, safeLine } from '../text/safe-text.js'
 import { mask } from '../text/secrets.js'
@@ -146,7 +146,7 @@ export class RevontClient {
       if (parsed === NOT_JSON) throw new TransientError(`${where} failed: ${statusLine(status)} with a body that is not JSON`)
       return parsed
     }
-    const message = `${where} failed: ${statusLine(status)}${apiSays(response, parsed)}`
+    const message = `${where} failed: ${statusLine(status)}${apiSays(where, response, parsed)}`
     if (TRANSIENT_STATUSES.has(status)) {
       throw new TransientError(message, parseRetryAfter(headerValue(response, 'retry-after')), status)
     }
@@ -177,7 +177,7 @@ function describeNetworkError(error: unknown): string {
 }
 
 /** `: <the API's message> (request id …)`, with hints for the answers users meet most. */
-function apiSays(response: HttpResponse, parsed: unknown): string {
+function apiSays(where: string, response: HttpResponse, parsed: unknown): string {
   const json = parsed === NOT_JSON ? undefined : (parsed as Record<string, unknown> | undefined)
   const error = json?.error
   const said = typeof error === 'string' ? error : (pickString(error, 'message') ?? pickString(json, 'message') ?? undefined)
@@ -188,6 +188,10 @@ function apiSays(response: HttpResponse, parsed: unknown): string {
   if (response.status === 401) text += ' (the API key was rejected: check api-key or REVONT_API_KEY)'
   if (response.status >= 300 && response.status < 400) {
     text += ` (redirects are not followed, so the API key goes to no other host: check api-url)`
+  }
+  // The collection itself is missing: most often an api-url that already ends in /webhooks.
+  if (response.status === 404 && where.endsWith(' /webhooks')) {
+    text += ` (check api-url: it is the API's base URL, such as ${DEFAULT_API_URL}, without /webhooks)`
   }
   if (requestId) text += ` (request id ${safeInline(requestId, 100)})`
   return text

@@ -5,11 +5,14 @@ import type { Report } from '../results/report.js'
 import * as log from '../text/log.js'
 import { ageMs, type Webhook } from '../webhooks/webhook.js'
 import { pullRequestNamed } from '../workflow-context.js'
+import { parseUrlPattern, type UrlPattern } from '../webhooks/urls.js'
 import { deleteWebhooks } from './delete.js'
 
 export async function prune(client: RevontClient, inputs: PruneInputs & Connection, report: Report): Promise<void> {
   const now = Date.now()
-  const candidates = (await client.listWebhooks()).filter(inputs.pattern.matches)
+  const webhooks = await client.listWebhooks()
+  const candidates = webhooks.filter(inputs.pattern.matches)
+  if (candidates.length === 0) hintPath(inputs.pattern, webhooks)
   const { olderThanMs } = inputs
   const stale =
     olderThanMs === undefined
@@ -65,4 +68,18 @@ async function keepOpenPullRequests(
     )
   }
   return kept
+}
+
+/**
+ * A pattern without a path has the path /, which matches only endpoints at /: when that finds nothing
+ * but /* would, the path was most likely forgotten.
+ */
+function hintPath(pattern: UrlPattern, webhooks: Webhook[]): void {
+  if (!/^[a-z]+:\/\/[^/]*\/$/.test(pattern.text)) return
+  const missed = webhooks.filter(parseUrlPattern(`${pattern.text}*`).matches).length
+  if (missed === 0) return
+  log.warning(
+    `No webhook matches ${pattern.text}: a pattern without a path matches only the path /, and ${pattern.text}* ` +
+      `would match ${missed}. Add /* to the pattern to prune every path.`
+  )
 }

@@ -18,6 +18,7 @@ import {
   parseInputs,
   type Operation
 } from '../../src/inputs.js'
+import { TRANSIENT_STATUSES } from '../../src/api/retry.js'
 import { stepOutputs } from '../../src/results/outputs.js'
 import { Report } from '../../src/results/report.js'
 import { repoRoot } from '../support/run-action.mjs'
@@ -185,6 +186,31 @@ describe('action.yml and the sources agree', () => {
     for (const [, name, fallback] of booleans) {
       expect(action.inputs?.[name]?.default, `input '${name}' default`).toBe(fallback ?? 'false')
     }
+  })
+
+  it('states the ranges and forms src/inputs.ts enforces in the descriptions of the numeric inputs', () => {
+    const source = sourceText('src/inputs.ts')
+    const ranges = [
+      ...source.matchAll(
+        /\bparseNumber\(\s*env\s*,\s*'([^']+)'\s*,\s*\d+\s*,\s*\{\s*min: (\d+), max: (\d+), integer: (true|false) \}/g
+      )
+    ]
+    expect(ranges.map((match) => match[1]).sort()).toEqual(['max-retries', 'timeout-seconds'])
+    for (const [, name, min, max, integer] of ranges) {
+      const kind = integer === 'true' ? 'a whole number' : 'a number'
+      expect(action.inputs?.[name]?.description, `input '${name}' description`).toContain(`${kind} from ${min} to ${max}`)
+    }
+    // parseDuration's own words for what older-than takes.
+    const duration = /new InputError\('older-than', `must be ([^(`]+?) \(/.exec(source)?.[1]
+    expect(duration).toMatch(/^a whole number/)
+    expect(action.inputs?.['older-than']?.description).toContain(duration)
+  })
+
+  it('lists the statuses max-retries retries: a 429 pauses the run instead (docs/design.md#throttling)', () => {
+    const description = String(action.inputs?.['max-retries']?.description)
+    const listed = /\(([^)]*)\)/.exec(description)?.[1].match(/\b\d{3}\b/g)
+    expect(listed).toEqual([...TRANSIENT_STATUSES].filter((status) => status !== 429).map(String))
+    expect(description).toContain('A 429 does not use these up')
   })
 
   it('names only declared inputs in the input errors of src/inputs.ts', () => {

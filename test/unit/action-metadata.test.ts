@@ -214,7 +214,10 @@ describe('action.yml and the sources agree', () => {
   })
 
   it('names only declared inputs in the input errors of src/inputs.ts', () => {
-    const named = captures(sourceText('src/inputs.ts'), /new InputError\(\s*['"]([^'"]+)['"]/g)
+    const named = captures(
+      sourceText('src/inputs.ts') + sourceText('src/input-values.ts'),
+      /new InputError\(\s*['"]([^'"]+)['"]/g
+    )
     expect(named.length).toBeGreaterThan(0)
     expect(named.filter((name) => !action.inputs?.[name])).toEqual([])
   })

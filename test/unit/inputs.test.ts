@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
-import { parseEvents, parseInputs, readApiKey } from '../../src/inputs.js'
+import { parseEvents } from '../../src/input-values.js'
+import { parseInputs, readApiKey } from '../../src/inputs.js'
 
 const base = { 'INPUT_API-KEY': 'key_1', INPUT_OPERATION: 'list' }
 

@@ -1,7 +1,7 @@
 // The main step cancelled as the runner cancels it (SIGINT, then SIGTERM, then a kill), through the
 // bundles: what it still sends, what it writes, and what the post step then cleans up.
 import { describe, expect, it } from 'vitest'
-import { annotations, runStep, sent, until, useRevontServer } from '../support/harness.js'
+import { annotations, cancel, runStep, sent, until, useRevontServer } from '../support/harness.js'
 import { cancelDuringHeldRequest, endpoint, expectIdlePost, MAIN_STEP, WORKFLOW_RUN } from '../support/post-step.js'
 
 const server = useRevontServer({}, { inputs: MAIN_STEP, env: WORKFLOW_RUN, clock: 100 })
@@ -71,7 +71,7 @@ describe('cancelled', () => {
         timeoutMs: 20_000,
         during: async (step) => {
           await until(() => server.requests.length === 1, 'first GET')
-          step.child.kill('SIGINT')
+          cancel(step, 'SIGINT')
         }
       }
     )
@@ -101,7 +101,7 @@ describe('cancelled', () => {
 
   it('SIGINT then SIGTERM while the POST is held: stops waiting, writes the outputs it has, fails', async () => {
     server.inject({ method: 'POST', path: '/webhooks', hold: true })
-    const main = await runStep({}, { during: cancelDuringHeldRequest(server, (step) => void step.child.kill('SIGTERM')) })
+    const main = await runStep({}, { during: cancelDuringHeldRequest(server, (step) => cancel(step, 'SIGTERM')) })
     expect(main.code).toBe(1)
     expect(annotations(main, 'error')).toEqual([
       'Cancelled (SIGINT, then SIGTERM): stopped waiting for a request in flight, whose outcome is unknown'
@@ -131,7 +131,7 @@ describe('the post step cancelled', () => {
       const post = await main.post({
         during: async (step) => {
           await until(() => server.held === 1, 'DELETE held by the server')
-          step.child.kill(signal)
+          cancel(step, signal)
         }
       })
       expect(post.code).toBe(0)

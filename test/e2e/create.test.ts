@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { ids, preview, seedPreviewAndProduction, URL_A } from '../support/fixtures.js'
 import { annotations, runStep, sent, useRevontServer, type Fault } from '../support/harness.js'
 import { newFolder } from '../support/run-action.mjs'
+import { runnerLines } from '../support/runner-log.mjs'
 
 const server = useRevontServer({}, { inputs: { description: 'test', 'timeout-seconds': '5' }, clock: 100 })
 
@@ -44,12 +45,11 @@ describe('create', () => {
     const masks = result.commands.filter((command) => command.name === 'add-mask').map((command) => command.data)
     expect(masks[0]).toBe(server.apiKey)
     expect(masks).toContain(secret)
-    const maskLine = result.stdout.split('\n').findIndex((line) => line === `::add-mask::${secret}`)
-    expect(result.stdout.split('\n').slice(0, maskLine).join('\n')).not.toContain(secret)
-    const elsewhere = result.stdout
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n')
+    // Lines as the runner splits them: @actions/core ends each with os.EOL.
+    const lines = runnerLines(result.stdout)
+    const maskLine = lines.findIndex((line) => line === `::add-mask::${secret}`)
+    expect(lines.slice(0, maskLine).join('\n')).not.toContain(secret)
+    const elsewhere = lines.filter((line) => !line.startsWith('::add-mask::')).join('\n')
     for (const text of [elsewhere, result.stderr, result.summary, result.outputs.webhook]) {
       expect(text).not.toContain(secret)
       expect(text).not.toContain(server.apiKey)

@@ -3,8 +3,10 @@
 // ***, left out when finding an endpoint, and kept when deciding whether one is the same configuration.
 // run-action.mjs fails any run that shows the url input's credential anywhere but the outputs and state.
 import { readFileSync } from 'node:fs'
+import { EOL } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { runStep, useRevontServer, type StepResult } from '../support/harness.js'
+import { runnerLines } from '../support/runner-log.mjs'
 
 const server = useRevontServer({}, { inputs: { 'max-retries': '0' } })
 
@@ -40,13 +42,13 @@ describe('create with a credential in the url', () => {
         during: async ({ stdout }) => {
           for (let waited = 0; server.held === 0 && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10))
           expect(server.held).toBe(1)
-          expect(stdout()).toContain(`::add-mask::${NEW}\n`)
+          expect(stdout()).toContain(`::add-mask::${NEW}${EOL}`)
           server.release()
         }
       }
     )
     expect(result.code).toBe(0)
-    const lines = result.stdout.split('\n')
+    const lines = runnerLines(result.stdout)
     const maskLine = lines.indexOf(`::add-mask::${NEW}`)
     const firstRequestLine = lines.findIndex((line) => line.startsWith('::debug::GET /webhooks'))
     expect(maskLine).toBeGreaterThan(-1)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useRevontServer } from '../support/harness.js'
-import { repoRoot } from '../support/run-action.mjs'
+import { hostEnv, repoRoot } from '../support/run-action.mjs'
 
 const RUN_TIMEOUT_MS = 50_000
 
@@ -43,8 +43,14 @@ function envFile(variables: Record<string, string>): string {
 async function localAction(variables: Record<string, string>) {
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'node_modules', '.bin', 'local-action'), 'run', '.', 'src/main.ts', envFile(variables)],
-    { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir }, stdio: ['ignore', 'pipe', 'pipe'] }
+    [
+      join(repoRoot, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js'),
+      'run',
+      '.',
+      'src/main.ts',
+      envFile(variables)
+    ],
+    { cwd: repoRoot, env: { HOME: dir, ...hostEnv(process.platform, process.env) }, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   let printed = ''
   child.stdout.on('data', (chunk) => (printed += chunk))

@@ -10,6 +10,7 @@ export type ServerOptions = Parameters<typeof createRevontServer>[0]
 export type Fault = Parameters<RevontServer['inject']>[0]
 export type StepResult = Awaited<ReturnType<typeof runAction>>
 export type { RunningStep } from './run-action.mjs'
+export { cancel } from './run-action.mjs'
 
 /** What a workflow run sets, and the default description is made of. */
 export const WORKFLOW = { GITHUB_REPOSITORY: 'octo/app', GITHUB_WORKFLOW: 'w', GITHUB_REF: 'refs/heads/m' }

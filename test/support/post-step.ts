@@ -2,7 +2,7 @@
 // in a workflow run, the runner's cancel signal sent while the server holds a request, and a post step
 // that had nothing to do.
 import { expect } from 'vitest'
-import { sent, until, type RevontServer, type RunningStep, type StepResult } from './harness.js'
+import { cancel, sent, until, type RevontServer, type RunningStep, type StepResult } from './harness.js'
 
 export const endpoint = 'https://e2e-42.test.example.com/hooks/revont'
 /** The default description carries the run id and attempt, which is what tells this run's webhooks apart. */
@@ -19,7 +19,7 @@ export const MAIN_STEP = { operation: 'create', url: endpoint, events: 'call.end
 export function cancelDuringHeldRequest(server: RevontServer, next: (step: RunningStep) => void | Promise<void>) {
   return async (step: RunningStep) => {
     await until(() => server.held === 1, 'request held by the server')
-    step.child.kill('SIGINT')
+    cancel(step, 'SIGINT')
     await until(() => step.stdout().includes('SIGINT: the step is cancelled'), 'word that the SIGINT was handled')
     await next(step)
   }

@@ -5,6 +5,8 @@
 // process them, and fails on a run that shows a key or secret or lets printed text become a workflow
 // command. A run's post() runs its post step as the runner does: the same INPUT_* values, and each entry
 // of the state file as STATE_<name>. Waits are real unless the run asks for the fast clock (fast-clock.mjs).
+// The step gets only what its OS needs to run Node from this process's environment (hostEnv), and is
+// cancelled with cancel(): real signals on POSIX, through signal-by-message.mjs on Windows.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,6 +21,38 @@ export const repoRoot = join(supportDir, '..', '..')
 
 /** The node that runs the action: REVONT_ACTION_NODE (scripts/test-node24.mjs sets it), else this one. */
 export const actionNode = process.env.REVONT_ACTION_NODE || process.execPath
+
+/** Windows cannot signal a child the way the runner does (child.kill('SIGINT') kills it outright). */
+const SIGNALS_BY_MESSAGE = process.platform === 'win32'
+
+/** What an OS needs to run Node; on Windows names are case-insensitive (`Path`). */
+const HOST_VARIABLES = {
+  posix: ['PATH', 'HOME'],
+  win32: ['Path', 'SystemRoot', 'windir', 'ComSpec', 'PATHEXT', 'TEMP', 'TMP', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA']
+}
+
+/**
+ * The variables of `env` (this process's) a step on `platform` is given: those its OS needs to run Node,
+ * under their names in `env`, and no other (no GITHUB_*, RUNNER_*, INPUT_* or proxy: tests set those).
+ * @param {NodeJS.Platform} platform
+ * @param {Record<string, string | undefined>} env
+ */
+export function hostEnv(platform, env) {
+  const wanted = platform === 'win32' ? HOST_VARIABLES.win32.map((name) => name.toUpperCase()) : HOST_VARIABLES.posix
+  const named = (name) => (platform === 'win32' ? name.toUpperCase() : name)
+  return Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== undefined && wanted.includes(named(name))))
+}
+
+/**
+ * Sends a running step the signal the runner would: the signal itself on POSIX; on Windows a message that
+ * signal-by-message.mjs, preloaded there, turns into that signal in the step's process.
+ * @param {RunningStep} step
+ * @param {'SIGINT' | 'SIGTERM' | 'SIGBREAK'} signal
+ */
+export function cancel(step, signal) {
+  if (SIGNALS_BY_MESSAGE) step.child.send(signal)
+  else step.child.kill(signal)
+}
 
 /**
  * Every run's files (RUNNER_TEMP, GITHUB_OUTPUT, ...), and any folder a test asks for, go below one
@@ -85,8 +119,8 @@ export async function runAction(options = {}) {
   }
   for (const [name, value] of Object.entries(inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = value
   const childEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
+    HOME: dir,
+    ...hostEnv(process.platform, process.env),
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STATE: stateFile,
@@ -96,11 +130,13 @@ export async function runAction(options = {}) {
     ...inputEnv,
     ...env
   }
-  const preload =
-    clock === undefined ? [] : ['--import', `${pathToFileURL(join(supportDir, 'fast-clock.mjs')).href}?speed=${clock}`]
+  const preload = [
+    ...(clock === undefined ? [] : ['--import', `${pathToFileURL(join(supportDir, 'fast-clock.mjs')).href}?speed=${clock}`]),
+    ...(SIGNALS_BY_MESSAGE ? ['--import', pathToFileURL(join(supportDir, 'signal-by-message.mjs')).href] : [])
+  ]
   const child = spawn(actionNode, [...preload, join(repoRoot, 'dist', `${bundle}.js`)], {
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe', ...(SIGNALS_BY_MESSAGE ? ['ipc'] : [])]
   })
   let stdout = ''
   let stderr = ''
@@ -154,19 +190,28 @@ export async function runAction(options = {}) {
 }
 
 /**
- * A file-command file (GITHUB_OUTPUT, GITHUB_STATE) read as the runner reads it on Linux (actions/runner,
- * EnvFileKeyValuePairs): a line ends at \n; each line that is not empty is `name=value`, or `name<<DELIMITER`
- * followed by the value's lines and a line that is exactly DELIMITER, by whichever of `=` and `<<` comes
- * first. A name given again replaces its value.
+ * A file-command file (GITHUB_OUTPUT, GITHUB_STATE) read as the runner on `platform` reads it (actions/runner,
+ * EnvFileKeyValuePairs and its ReadLine): a line ends at \n, and on Windows at \r\n too (@actions/core ends
+ * its lines with os.EOL); each line that is not empty is `name=value`, or `name<<DELIMITER` followed by the
+ * value's lines and a line that is exactly DELIMITER, by whichever of `=` and `<<` comes first. A value of
+ * several lines keeps the line ends between them as written. A name given again replaces its value.
  * @param {string} text
+ * @param {NodeJS.Platform} [platform]
  */
-export function parseFileCommands(text) {
+export function parseFileCommands(text, platform = process.platform) {
+  /** @type {Array<{ line: string, start: number, end: number }>} each line, where it starts and where its text ends */
+  const lines = []
+  for (let at = 0; at < text.length;) {
+    const lf = text.indexOf('\n', at)
+    const next = lf < 0 ? text.length : lf + 1
+    const end = lf < 0 ? text.length : platform === 'win32' && lf > at && text[lf - 1] === '\r' ? lf - 1 : lf
+    lines.push({ line: text.slice(at, end), start: at, end })
+    at = next
+  }
   /** @type {Record<string, string>} */
   const entries = {}
-  const lines = text.split('\n')
-  if (lines.at(-1) === '') lines.pop()
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
+    const { line } = lines[i]
     if (line === '') continue
     const equals = line.indexOf('=')
     const heredoc = line.indexOf('<<')
@@ -177,9 +222,9 @@ export function parseFileCommands(text) {
     const name = line.slice(0, heredoc)
     const delimiter = line.slice(heredoc + 2)
     if (heredoc < 0 || !name || !delimiter) throw new Error(`Invalid format '${line}'`)
-    const end = lines.indexOf(delimiter, i + 1)
+    const end = lines.findIndex((other, at) => at > i && other.line === delimiter)
     if (end === -1) throw new Error(`Invalid value. Matching delimiter not found '${delimiter}'`)
-    entries[name] = lines.slice(i + 1, end).join('\n')
+    entries[name] = end > i + 1 ? text.slice(lines[i + 1].start, lines[end - 1].end) : ''
     i = end
   }
   return entries

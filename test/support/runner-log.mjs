@@ -33,7 +33,11 @@ export const RUNNER_COMMANDS = new Set([
 
 const ANNOTATIONS = new Set(['error', 'warning', 'notice'])
 
-/** Splits text into lines as the runner reads them; a final line break ends the last line, it adds none. */
+/**
+ * Splits text into lines as the runner reads them; a final line break ends the last line, it adds none.
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function runnerLines(text) {
   const lines = text.split(/\r\n|\r|\n/)
   if (lines.at(-1) === '') lines.pop()

@@ -141,6 +141,18 @@ describe('file commands (GITHUB_OUTPUT, GITHUB_STATE)', () => {
     expect(parseFileCommands('empty<<D\nD\n')).toEqual({ empty: '' })
   })
 
+  it('on Windows, as @actions/core writes them there (os.EOL): a line ends at \\r\\n or \\n, a value keeps its own line ends', () => {
+    const text = 'id<<ghadelimiter_1\r\nwh_1\r\nghadelimiter_1\r\ncount=2\r\nwebhooks<<D\r\n[\n1,\r\n2]\r\nD\nnote=a\rb\r\n\r\n'
+    expect(parseFileCommands(text, 'win32')).toEqual({ id: 'wh_1', count: '2', webhooks: '[\n1,\r\n2]', note: 'a\rb' })
+    expect(parseFileCommands('empty<<D\r\nD\r\n', 'win32')).toEqual({ empty: '' })
+    expect(() => parseFileCommands('name<<D\r\nvalue\r\nD \r\n', 'win32')).toThrow("Matching delimiter not found 'D'")
+  })
+
+  it('elsewhere a \\r is part of the line, as the runner reads it on Linux and macOS', () => {
+    expect(parseFileCommands('id<<D\r\nwh_1\r\nD\r\ncount=2\r\n', 'linux')).toEqual({ id: 'wh_1\r', count: '2\r' })
+    expect(() => parseFileCommands('id<<D\r\nwh_1\nD\n', 'darwin')).toThrow("Matching delimiter not found 'D\r'")
+  })
+
   it('refuses what the runner refuses', () => {
     expect(() => parseFileCommands('name<<D\nvalue\n')).toThrow("Matching delimiter not found 'D'")
     expect(() => parseFileCommands('<<D\nD\n')).toThrow('Invalid format')

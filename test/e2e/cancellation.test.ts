@@ -2,7 +2,14 @@
 // bundles: what it still sends, what it writes, and what the post step then cleans up.
 import { describe, expect, it } from 'vitest'
 import { annotations, cancel, runStep, sent, until, useRevontServer } from '../support/harness.js'
-import { cancelDuringHeldRequest, endpoint, expectIdlePost, MAIN_STEP, WORKFLOW_RUN } from '../support/post-step.js'
+import {
+  cancelDuringHeldRequest,
+  endpoint,
+  expectIdlePost,
+  MAIN_STEP,
+  SECOND_SIGNALS,
+  WORKFLOW_RUN
+} from '../support/post-step.js'
 
 const server = useRevontServer({}, { inputs: MAIN_STEP, env: WORKFLOW_RUN, clock: 100 })
 
@@ -99,19 +106,22 @@ describe('cancelled', () => {
     expect([...server.webhooks.keys()]).toEqual(['wh_old'])
   })
 
-  it('SIGINT then SIGTERM while the POST is held: stops waiting, writes the outputs it has, fails', async () => {
-    server.inject({ method: 'POST', path: '/webhooks', hold: true })
-    const main = await runStep({}, { during: cancelDuringHeldRequest(server, (step) => cancel(step, 'SIGTERM')) })
-    expect(main.code).toBe(1)
-    expect(annotations(main, 'error')).toEqual([
-      'Cancelled (SIGINT, then SIGTERM): stopped waiting for a request in flight, whose outcome is unknown'
-    ])
-    expect(main.outputs).toMatchObject({ id: '', secret: '', created: 'false' })
-    server.release()
-    const post = await main.post()
-    expect(post.code).toBe(0)
-    expect(server.webhooks.size).toBe(0)
-  })
+  it.each(SECOND_SIGNALS)(
+    'SIGINT then %s while the POST is held: stops waiting, writes the outputs it has, fails',
+    async (signal) => {
+      server.inject({ method: 'POST', path: '/webhooks', hold: true })
+      const main = await runStep({}, { during: cancelDuringHeldRequest(server, (step) => cancel(step, signal)) })
+      expect(main.code).toBe(1)
+      expect(annotations(main, 'error')).toEqual([
+        `Cancelled (SIGINT, then ${signal}): stopped waiting for a request in flight, whose outcome is unknown`
+      ])
+      expect(main.outputs).toMatchObject({ id: '', secret: '', created: 'false' })
+      server.release()
+      const post = await main.post()
+      expect(post.code).toBe(0)
+      expect(server.webhooks.size).toBe(0)
+    }
+  )
 
   it('SIGINT after the last request: the step still fails as cancelled', async () => {
     server.inject({ method: 'POST', path: '/webhooks', hold: true })
@@ -123,7 +133,7 @@ describe('cancelled', () => {
 })
 
 describe('the post step cancelled', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)(
+  it.each(['SIGINT', ...SECOND_SIGNALS] as const)(
     '%s while the server holds its DELETE: one warning naming the id, and exit 0',
     async (signal) => {
       const main = await runStep()

@@ -15,6 +15,12 @@ export const WORKFLOW_RUN = {
 export const THIS_RUN = 'octo/app E2E (main), run 77 attempt 1'
 export const MAIN_STEP = { operation: 'create', url: endpoint, events: 'call.ended', cleanup: 'true' }
 
+/**
+ * The runner's second cancel signal: SIGTERM, and on Windows CTRL_BREAK, which Node reports as SIGBREAK.
+ * SIGBREAK is sent on Windows only: POSIX has no such signal to send.
+ */
+export const SECOND_SIGNALS = process.platform === 'win32' ? (['SIGTERM', 'SIGBREAK'] as const) : (['SIGTERM'] as const)
+
 /** As a cancelled job's runner does: SIGINT while the server holds a request, then `next` once it is handled. */
 export function cancelDuringHeldRequest(server: RevontServer, next: (step: RunningStep) => void | Promise<void>) {
   return async (step: RunningStep) => {

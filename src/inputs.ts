@@ -2,6 +2,7 @@
 // runner's INPUT_* variables are all it needs and tests can call it directly.
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from './errors.js'
+import { resolveAuto, type AutoResolution } from './operations/auto.js'
 import {
   credentialsIn,
   DEFAULT_SECRET_QUERY_PARAMS,
@@ -10,14 +11,21 @@ import {
   shownUrl,
   type UrlPattern
 } from './webhooks/urls.js'
+import { readWorkflowEvent, withoutSecrets } from './workflow-context.js'
 
-export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'plan', 'apply'] as const
+export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'plan', 'apply', 'auto'] as const
 export const IF_EXISTS = ['create', 'reuse', 'replace', 'fail'] as const
 export const IF_MISSING = ['warn', 'ignore', 'fail'] as const
 export const DEFAULT_API_URL = 'https://api.revont.ai/v1'
 export const DEFAULT_MANIFEST = '.github/revont-webhooks.yml'
 
 export type Operation = (typeof OPERATIONS)[number]
+/** What the step runs: the operation asked for, or what auto resolved to. */
+export type ResolvedOperation = Exclude<Operation, 'auto'> | 'none'
+export interface Resolution {
+  operation: ResolvedOperation
+  auto?: AutoResolution
+}
 type IfExists = (typeof IF_EXISTS)[number]
 type IfMissing = (typeof IF_MISSING)[number]
 
@@ -60,7 +68,14 @@ export interface PruneInputs {
   operation: 'prune'
   pattern: UrlPattern
   olderThanMs?: number
+  /** Keep webhooks of this repository's open pull requests, read with githubToken (docs/design.md#open-pull-requests). */
+  keepOpenPullRequests: boolean
+  githubToken: string
   dryRun: boolean
+}
+/** auto on an event it does nothing for. */
+export interface NoneInputs {
+  operation: 'none'
 }
 
 /** The webhooks-as-code file: as the input names it, for messages, and where it is. */
@@ -80,7 +95,9 @@ export interface ApplyInputs extends Omit<PlanInputs, 'operation'> {
   dryRun: boolean
 }
 
-export type Inputs = Common & (ListInputs | CreateInputs | DeleteInputs | PruneInputs | PlanInputs | ApplyInputs)
+export type Inputs = Common & { auto?: AutoResolution } & (
+    ListInputs | CreateInputs | DeleteInputs | PruneInputs | PlanInputs | ApplyInputs | NoneInputs
+  )
 
 type Env = Record<string, string | undefined>
 
@@ -95,24 +112,33 @@ export function readApiKey(env: Env): string {
 }
 
 /** The inputs every request needs: all that the post step reads of them, with parseSecretQueryParams. */
-export function parseConnection(env: Env): Connection {
+export function parseConnection(env: Env, keyRequired = true): Connection {
   return {
-    apiKey: parseApiKey(readApiKey(env)),
+    apiKey: parseApiKey(readApiKey(env), keyRequired ? env : undefined),
     apiUrl: parseApiUrl(input(env, 'api-url') || DEFAULT_API_URL, parseSecretQueryParams(env)),
     timeoutMs: parseNumber(env, 'timeout-seconds', 30, { min: 1, max: 600, integer: false }) * 1000,
     maxRetries: parseNumber(env, 'max-retries', 3, { min: 0, max: 10, integer: true })
   }
 }
 
-export function parseInputs(env: Env): Inputs {
-  const operation = oneOf(env, 'operation', OPERATIONS, undefined)
+/** The operation input, and under auto what the event resolves it to; read first, so the log can say so. */
+export function resolveOperation(env: Env): Resolution {
+  const requested = oneOf(env, 'operation', OPERATIONS, undefined)
+  if (requested !== 'auto') return { operation: requested }
+  const auto = resolveAuto(readWorkflowEvent(env))
+  return { operation: auto.operation, auto }
+}
+
+export function parseInputs(env: Env, { operation, auto }: Resolution = resolveOperation(env)): Inputs {
   const names = parseSecretQueryParams(env)
   const url = input(env, 'url')
   // In a prune pattern a value with a * is a glob, not a credential: masking it would hide every * in the log.
   const urlCredentials = [...new Set([...credentialsIn(url, names), ...credentialsIn(normalizeUrl(url), names)])].filter(
     (value) => operation !== 'prune' || !value.includes('*')
   )
-  const common = { ...parseConnection(env), secretQueryParams: names, urlCredentials }
+  // auto resolved to none sends no request, so it needs no key: a fork's run then succeeds.
+  const common = { ...parseConnection(env, operation !== 'none'), secretQueryParams: names, urlCredentials, auto }
+  if (auto && input(env, 'id')) throw new InputError('id', 'is not used by operation auto, which deletes by url')
   // The choices are checked whatever the operation, so a typo fails the step even where one does not apply.
   const dryRun = parseBoolean(env, 'dry-run')
   const cleanup = parseBoolean(env, 'cleanup')
@@ -120,6 +146,7 @@ export function parseInputs(env: Env): Inputs {
   const ifMissing = oneOf(env, 'if-missing', IF_MISSING, 'warn')
   const olderThan = input(env, 'older-than')
   const olderThanMs = olderThan ? parseDuration(olderThan) : undefined
+  const keepOpenPullRequests = parseBoolean(env, 'keep-open-pull-requests', true)
   switch (operation) {
     case 'list':
       return { ...common, operation, url: url ? parseWebhookUrl(url, false, names) : undefined }
@@ -134,11 +161,32 @@ export function parseInputs(env: Env): Inputs {
         cleanup,
         dryRun
       }
-    case 'delete':
-      return { ...common, operation, target: parseDeleteTarget(env, names), ifMissing, dryRun }
+    case 'delete': {
+      const target = auto
+        ? {
+            url: parseWebhookUrl(
+              required(env, 'url', 'is required for auto: on closed it deletes the webhooks with this url'),
+              false,
+              names
+            )
+          }
+        : parseDeleteTarget(env, names)
+      return { ...common, operation, target, ifMissing, dryRun }
+    }
     case 'prune': {
       const pattern = required(env, 'url', 'is required for prune: a URL pattern such as https://pr-*.preview.example.com/*')
-      return { ...common, operation, pattern: parseUrlPattern(pattern, names), olderThanMs, dryRun }
+      const token = keepOpenPullRequests ? input(env, 'github-token') : ''
+      // An empty one reads no state: prune keeps what depends on one, with a warning.
+      const githubToken = token && headerSafe('github-token', token)
+      return {
+        ...common,
+        operation,
+        pattern: parseUrlPattern(pattern, names),
+        olderThanMs,
+        keepOpenPullRequests,
+        githubToken,
+        dryRun
+      }
     }
     case 'plan':
       return { ...common, operation, manifest: parseManifestFile(env), defaultOwner: env.GITHUB_REPOSITORY || undefined }
@@ -150,6 +198,8 @@ export function parseInputs(env: Env): Inputs {
         defaultOwner: env.GITHUB_REPOSITORY || undefined,
         dryRun
       }
+    case 'none':
+      return { ...common, operation }
   }
 }
 
@@ -168,11 +218,25 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T
 }
 
-function parseApiKey(key: string): string {
-  if (!key) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
-  // Anything else cannot go into the Authorization header.
-  if (!/^[\x21-\x7e]+$/.test(key)) throw new InputError('api-key', 'must be printable ASCII without spaces or control characters')
-  return key
+/** `env` when a key is required: a run that GitHub gave no secrets is told why, and what to do. */
+function parseApiKey(key: string, env: Env | undefined): string {
+  if (key) return headerSafe('api-key', key)
+  if (!env) return ''
+  const why = withoutSecrets(readWorkflowEvent(env))
+  if (!why) throw new InputError('api-key', 'is required: set it, or the REVONT_API_KEY environment variable')
+  throw new InputError(
+    'api-key',
+    `and REVONT_API_KEY are empty because ${why}. Either delete previews on close from a workflow on pull_request_target, ` +
+      "which gets secrets and must never check out the pull request's code, or skip such runs with " +
+      "if: github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'" +
+      ' (for Dependabot, a Dependabot secret REVONT_API_KEY works too)'
+  )
+}
+
+/** Anything else cannot go into an Authorization header. */
+function headerSafe(name: string, value: string): string {
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new InputError(name, 'must be printable ASCII without spaces or control characters')
+  return value
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
@@ -312,9 +376,10 @@ function parseNumber(env: Env, name: string, fallback: number, range: { min: num
 }
 
 /** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(env: Env, name: string): boolean {
+function parseBoolean(env: Env, name: string, fallback = false): boolean {
   const value = input(env, name)
-  if (['', 'false', 'False', 'FALSE'].includes(value)) return false
+  if (value === '') return fallback
+  if (['false', 'False', 'FALSE'].includes(value)) return false
   if (['true', 'True', 'TRUE'].includes(value)) return true
   throw new InputError(name, `must be true or false; got '${value}'`)
 }

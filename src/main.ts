@@ -1,8 +1,9 @@
 import { newClient, type RevontClient } from './api/client.js'
 import { cancellation, handleCancellation } from './cancellation.js'
 import { errorMessage } from './errors.js'
-import { parseInputs, readApiKey, type Inputs } from './inputs.js'
+import { parseInputs, readApiKey, resolveOperation, type Inputs } from './inputs.js'
 import { apply } from './operations/apply.js'
+import { announce } from './operations/auto.js'
 import { create } from './operations/create.js'
 import { deleteTarget } from './operations/delete.js'
 import { list } from './operations/list.js'
@@ -20,9 +21,12 @@ export async function run(): Promise<void> {
     const apiKey = readApiKey(process.env)
     if (apiKey) mask(apiKey)
     const abandoned = handleCancellation()
-    const inputs = parseInputs(process.env)
+    const resolution = resolveOperation(process.env)
+    if (resolution.auto) announce(resolution.auto)
+    const inputs = parseInputs(process.env, resolution)
     useSecretQueryParams(inputs.secretQueryParams)
     for (const credential of inputs.urlCredentials) mask(credential)
+    if ('githubToken' in inputs && inputs.githubToken) mask(inputs.githubToken)
     const client = newClient(inputs)
     const report = new Report(inputs.operation, 'dryRun' in inputs && inputs.dryRun)
     const failure = await Promise.race([perform(client, inputs, report), abandoned]).then(
@@ -32,7 +36,7 @@ export async function run(): Promise<void> {
     // Also after a failure half-way: what was created or deleted is still reported.
     const problems = writeOutputs(report, inputs)
     try {
-      writeSummary(report)
+      writeSummary(report, inputs.auto && `auto: ${report.operation}`)
     } catch (error) {
       log.warning(`Could not write the step summary: ${errorMessage(error)}`)
     }
@@ -58,5 +62,7 @@ function perform(client: RevontClient, inputs: Inputs, report: Report): Promise<
       return plan(() => client.listWebhooks(), inputs, report)
     case 'apply':
       return inputs.dryRun ? plan(() => client.listWebhooks(), inputs, report) : apply(client, inputs, report)
+    case 'none':
+      return Promise.resolve()
   }
 }

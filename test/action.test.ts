@@ -228,7 +228,7 @@ describe('a failure while writing results', () => {
 describe('bad inputs', () => {
   const create = { operation: 'create', url: endpoint, events: 'call.ended' }
   it.each([
-    [{ operation: 'purge' }, "Input 'operation' must be one of: list, create, delete, prune, plan, apply (got 'purge')"],
+    [{ operation: 'purge' }, "Input 'operation' must be one of: list, create, delete, prune, plan, apply, auto (got 'purge')"],
     [{ ...create, url: '' }, "Input 'url' is required for create"],
     [{ ...create, url: 'http://preview.example.com/x' }, "Input 'url' must be a valid https:// URL"],
     [{ ...create, events: ' , ' }, "Input 'events' is required for create"],

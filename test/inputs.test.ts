@@ -40,7 +40,10 @@ describe('parseInputs', () => {
 
   it.each([
     [{ INPUT_OPERATION: '' }, "Input 'operation' is required; use one of: list, create, delete, prune"],
-    [{ INPUT_OPERATION: 'purge' }, "Input 'operation' must be one of: list, create, delete, prune, plan, apply (got 'purge')"],
+    [
+      { INPUT_OPERATION: 'purge' },
+      "Input 'operation' must be one of: list, create, delete, prune, plan, apply, auto (got 'purge')"
+    ],
     [{ 'INPUT_API-KEY': '' }, "Input 'api-key' is required: set it, or the REVONT_API_KEY environment variable"],
     [{ 'INPUT_API-KEY': 'a b' }, "Input 'api-key' must be printable ASCII without spaces or control characters"],
     [{ 'INPUT_API-KEY': 'clé' }, "Input 'api-key' must be printable ASCII"],

@@ -39,6 +39,14 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
       return
     }
   }
+  if (existing.length > 0 && inputs.ifExists === 'create') {
+    // Each endpoint with the url gets every event, so the receiver sees each one more than once.
+    log.warning(
+      `${existing.length} webhook(s) with this url exist already, and ` +
+        'if-exists is create, so another is created: each event will be delivered to this url more than once. ' +
+        'if-exists: replace or reuse keeps one'
+    )
+  }
   // reuse without a match replaces, like replace; create leaves what exists alone.
   let replaced = inputs.ifExists === 'create' ? [] : existing
   const webhook: NewWebhook = { url: inputs.url, events: inputs.events, description }

@@ -70,6 +70,11 @@ export function writeOutputs(report: Report, inputs: Inputs): string[] {
 
 /** The step outputs, but a created webhook's id and secret, which create hands over itself. */
 export function stepOutputs(report: Report, inputs: Inputs, problems: string[] = []): Array<[string, string]> {
+  const resolved: Array<[string, string]> = inputs.auto ? [['resolved-operation', report.operation]] : []
+  return [...resolved, ...operationOutputs(report, inputs, problems)]
+}
+
+function operationOutputs(report: Report, inputs: Inputs, problems: string[]): Array<[string, string]> {
   switch (report.operation) {
     case 'list':
       return report.listed ? listOutputs(report.listed, problems) : []
@@ -99,6 +104,8 @@ export function stepOutputs(report: Report, inputs: Inputs, problems: string[] =
     case 'plan':
     case 'apply':
       return planOutputs(report)
+    case 'none':
+      return []
   }
 }
 

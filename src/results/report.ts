@@ -1,18 +1,18 @@
 // What an operation listed and changed, logged as it happens. outputs.ts turns it into step outputs
 // and the step summary, also when the operation fails half-way, so nothing done is lost.
-import type { Operation } from '../inputs.js'
+import type { ResolvedOperation } from '../inputs.js'
 import type { Plan } from '../operations/plan.js'
 import * as log from '../text/log.js'
 import { shownUrl } from '../webhooks/urls.js'
 import type { Webhook } from '../webhooks/webhook.js'
 
-type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete' | 'failed'
+type Change = 'created' | 'reused' | 'deleted' | 'already gone' | 'would create' | 'would delete' | 'kept' | 'failed'
 
 export interface ChangeRow {
   change: Change
   /** A webhook deleted by id alone is known only by its id. */
   webhook: Partial<Webhook>
-  /** Why it failed, for a 'failed' row. */
+  /** Why it failed, for a 'failed' row; why it was kept, for a 'kept' one. */
   reason?: string
 }
 
@@ -28,7 +28,7 @@ export class Report {
   carriedOut = 0
 
   constructor(
-    readonly operation: Operation,
+    readonly operation: ResolvedOperation,
     readonly dryRun: boolean
   ) {}
 

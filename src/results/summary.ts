@@ -82,8 +82,10 @@ function failureList(rows: ChangeRow[]): string {
 /** The table, and a line that says how many of the `total` rows it leaves out. */
 function table(rows: Array<ChangeRow | { change: 'listed'; webhook: Webhook }>, total = rows.length): string[] {
   let html = `<table><tr><th>${SUMMARY_COLUMNS.join('</th><th>')}</th></tr>`
-  for (const { change, webhook } of rows.slice(0, SHOWN_ROWS)) {
-    const { id, url, events, status, created_at, description } = webhook
+  for (const row of rows.slice(0, SHOWN_ROWS)) {
+    const { id, url, events, status, created_at, description } = row.webhook
+    // A kept row says why it was kept.
+    const change = 'reason' in row && row.reason !== undefined ? `${row.change}: ${row.reason}` : row.change
     const cells = [change, id, shownUrl(url ?? ''), events?.join(', '), status, created_at, description]
     html += `<tr><td>${cells.map((value) => safeHtml(value, SUMMARY_MAX_CELL)).join('</td><td>')}</td></tr>`
   }

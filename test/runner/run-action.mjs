@@ -31,9 +31,16 @@ export function removeRunDirs() {
   runsDir = undefined
 }
 
-/** The inputs action.yml declares, with their defaults. */
+/** What the runner puts for `${{ github.token }}` in an input's default: the job's token. */
+export const RUNNER_GITHUB_TOKEN = 'ghs_job-token-from-the-runner'
+
+/** The inputs action.yml declares, with their defaults as the runner evaluates them. */
 export function actionInputs() {
-  return parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs
+  const inputs = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')).inputs
+  for (const spec of Object.values(inputs)) {
+    if (spec.default !== undefined) spec.default = String(spec.default).replace('${{ github.token }}', RUNNER_GITHUB_TOKEN)
+  }
+  return inputs
 }
 
 /**
@@ -120,7 +127,9 @@ export async function runAction(options = {}) {
   }
   // Every run is read as the runner reads it: a run that shows a key or secret, or whose printed text
   // became a command, fails the test that made it.
-  const keys = [inputs['api-key'], env.REVONT_API_KEY].filter((key) => typeof key === 'string' && key !== '')
+  const keys = [inputs['api-key'], env.REVONT_API_KEY, inputEnv['INPUT_GITHUB-TOKEN']].filter(
+    (key) => typeof key === 'string' && key !== ''
+  )
   const problems = runnerRuleProblems(result, keys, urlCredentials(inputs))
   if (problems.length > 0) {
     throw new Error(`The run broke the runner's rules (exit code ${code}):\n- ${problems.slice(0, 20).join('\n- ')}`)
@@ -236,7 +245,7 @@ export function runnerRuleProblems({ log, stderr, summary, outputs, state = {} }
       found |= where
       for (const [place, name] of places.entries()) {
         if (!(where & (1 << place)) || (keepsUrls.has(name) && credentials.includes(value))) continue
-        const what = keys.includes(value) ? 'the API key' : credentials.includes(value) ? 'the URL credential' : 'the secret'
+        const what = keys.includes(value) ? 'a key or token' : credentials.includes(value) ? 'the URL credential' : 'the secret'
         problems.push(`${name} shows ${JSON.stringify(part)}, part of ${what} ${JSON.stringify(value.slice(0, 200))}`)
       }
     }

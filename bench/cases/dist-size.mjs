@@ -3,9 +3,10 @@
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { runAction } from '../../test/runner/run-action.mjs'
-import { API_KEY, DIST } from '../lib/action.mjs'
-import { createWithCleanup, happyPathOperations } from '../lib/operations.mjs'
+import { RUNNER_GITHUB_TOKEN, runAction } from '../../test/runner/run-action.mjs'
+import { startGithubServer } from '../../test/server/github-server.mjs'
+import { API_KEY, DIST, seedList } from '../lib/action.mjs'
+import { WORKFLOW, createWithCleanup, happyPathOperations } from '../lib/operations.mjs'
 import { targetRow } from '../lib/report.mjs'
 import { KIB, kib } from '../lib/stats.mjs'
 
@@ -75,23 +76,44 @@ async function measureLoading(server, work, failures) {
   }
   const loaded = []
   const withCleanup = createWithCleanup(server)
-  for (const operation of [...happyPathOperations(server, work), withCleanup]) {
-    operation.setup()
-    writeFileSync(log, '')
-    const result = await runAction({
-      inputs: { 'api-url': server.url, 'api-key': API_KEY, ...operation.inputs },
-      env: { NODE_OPTIONS: `--import ${pathToFileURL(register).href}`, BENCH_LOAD_LOG: log, ...operation.env }
-    })
-    rmSync(result.dir, { recursive: true, force: true })
-    if (result.code !== 0)
-      failures.push(`${operation.name} (module-load check): exit code ${result.code}: ${result.stdout.slice(-300)}`)
-    loaded.push({ name: operation.name, files: logged() })
-    if (operation !== withCleanup) continue
-    const post = await result.post()
-    rmSync(post.dir, { recursive: true, force: true })
-    if (post.code !== 0 || server.webhooks.size !== 20)
-      failures.push(`post step (module-load check): exit code ${post.code}, ${server.webhooks.size} webhooks left (want 20)`)
-    loaded.push({ name: 'post step (after create with cleanup: true)', files: logged() })
+  // prune asks GitHub about the pull requests the webhooks' descriptions name (the seeded ones name #0 to #19).
+  const github = await startGithubServer({ token: RUNNER_GITHUB_TOKEN, pulls: { 1: 'open', 2: 'closed' } })
+  const setup = () => seedList(server, 20)
+  const url = 'https://preview-pr-*.example.com/*'
+  const prunes = [
+    {
+      name: 'prune (keep-open-pull-requests: false)',
+      setup,
+      inputs: { operation: 'prune', url, 'keep-open-pull-requests': 'false' }
+    },
+    {
+      name: 'prune (pull requests checked on GitHub)',
+      setup,
+      inputs: { operation: 'prune', url },
+      env: { ...WORKFLOW, GITHUB_API_URL: github.url }
+    }
+  ]
+  try {
+    for (const operation of [...happyPathOperations(server, work), ...prunes, withCleanup]) {
+      operation.setup()
+      writeFileSync(log, '')
+      const result = await runAction({
+        inputs: { 'api-url': server.url, 'api-key': API_KEY, ...operation.inputs },
+        env: { NODE_OPTIONS: `--import ${pathToFileURL(register).href}`, BENCH_LOAD_LOG: log, ...operation.env }
+      })
+      rmSync(result.dir, { recursive: true, force: true })
+      if (result.code !== 0)
+        failures.push(`${operation.name} (module-load check): exit code ${result.code}: ${result.stdout.slice(-300)}`)
+      loaded.push({ name: operation.name, files: logged() })
+      if (operation !== withCleanup) continue
+      const post = await result.post()
+      rmSync(post.dir, { recursive: true, force: true })
+      if (post.code !== 0 || server.webhooks.size !== 20)
+        failures.push(`post step (module-load check): exit code ${post.code}, ${server.webhooks.size} webhooks left (want 20)`)
+      loaded.push({ name: 'post step (after create with cleanup: true)', files: logged() })
+    }
+  } finally {
+    await github.close()
   }
   return loaded
 }

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { startRevontServer } from '../test/server/revont-server.mjs'
-import { repoRoot } from '../test/runner/run-action.mjs'
+import { startRevontServer } from '../test/support/revont-server.mjs'
+import { repoRoot } from '../test/support/run-action.mjs'
 import * as create from './cases/create.mjs'
 import * as distSize from './cases/dist-size.mjs'
 import * as list from './cases/list.mjs'
@@ -105,7 +105,7 @@ function render(sections) {
     '',
     'Reproduce: `npm ci && npm run build && npm run bench` (writes this file; `BENCH_PAIRS=<n>` changes the',
     `number of rounds, ${pairs} here; \`BENCH_ONLY=<case>\` runs one of bench/cases/ and only prints it). Only`,
-    'loopback traffic: the benchmark starts test/server/revont-server.mjs. The machines these run on are shared',
+    'loopback traffic: the benchmark starts test/support/revont-server.mjs. The machines these run on are shared',
     'and noisy, so compare ratios from one run rather than times across runs.',
     ...sections.flatMap((section) => ['', ...sectionMarkdown(section)]),
     ''

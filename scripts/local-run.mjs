@@ -1,8 +1,8 @@
 // `npm run local`: starts the loopback Revont server and runs the bundled action against it as the
 // runner would: create, list, then delete. Prints each step's log and outputs with masks applied.
-import { startRevontServer } from '../test/server/revont-server.mjs'
-import { removeRunDirs, runAction } from '../test/runner/run-action.mjs'
-import { readRunnerLog } from '../test/runner/runner-log.mjs'
+import { startRevontServer } from '../test/support/revont-server.mjs'
+import { removeRunDirs, runAction } from '../test/support/run-action.mjs'
+import { readRunnerLog } from '../test/support/runner-log.mjs'
 
 const server = await startRevontServer({ apiKey: 'local-demo-key' })
 const connection = { 'api-url': server.url, 'api-key': server.apiKey }

@@ -1,4 +1,4 @@
-// `npm run test:node24` (and .ci/run): the end-to-end suites, the test files that run dist/index.js, with
+// `npm run test:node24` (and .ci/run): the end-to-end suites, test/e2e, which run the bundles in dist/, with
 // the action on Node 24, the runtime action.yml names (runs.using: node24); vitest itself stays on this
 // Node. Node 24 comes from the npm registry, pinned by version and integrity, and is unpacked once into
 // the git-ignored .tools/ folder. `npm test` never needs it. Runs the dist/ already built.
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { repoRoot } from '../test/runner/run-action.mjs'
+import { repoRoot } from '../test/support/run-action.mjs'
 
 /**
  * The Node 24 build of each platform, from the npm registry's node-<platform>-<arch> packages: the newest
@@ -89,9 +89,9 @@ function main() {
   const node = installedNode()
   const version = run(node, ['-p', 'process.version']).trim()
   if (!version.startsWith('v24.')) fail(`${node} is ${version}, expected Node 24`)
-  const suites = readdirSync(join(repoRoot, 'test'))
-    .filter((name) => name.endsWith('.test.ts') && readFileSync(join(repoRoot, 'test', name), 'utf8').includes('runAction('))
-    .map((name) => `test/${name}`)
+  const suites = readdirSync(join(repoRoot, 'test', 'e2e'))
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `test/e2e/${name}`)
   console.log(`test-node24: the action on Node ${version} (vitest on ${process.version}): ${suites.join(' ')}`)
   const vitest = spawnSync('npx', ['vitest', 'run', ...suites, `--outputFile.json=${REPORT}`], {
     cwd: repoRoot,

@@ -1,6 +1,6 @@
 // How many requests each operation sends on its happy path.
 import { rmSync } from 'node:fs'
-import { runAction } from '../../test/runner/run-action.mjs'
+import { runAction } from '../../test/support/run-action.mjs'
 import { API_KEY } from '../lib/action.mjs'
 import { happyPathOperations } from '../lib/operations.mjs'
 import { targetRow } from '../lib/report.mjs'

@@ -1,7 +1,7 @@
 // delete by url of 200 endpoints on a server that takes 20 ms per DELETE: wall time and requests in flight.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRevontServer } from '../../test/server/revont-server.mjs'
+import { startRevontServer } from '../../test/support/revont-server.mjs'
 import { ACTION, API_KEY, actionEnv, outputsOf } from '../lib/action.mjs'
 import { targetRow } from '../lib/report.mjs'
 import { fmt, median } from '../lib/stats.mjs'

@@ -3,7 +3,7 @@
 // emptied.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRevontServer } from '../../test/server/revont-server.mjs'
+import { startRevontServer } from '../../test/support/revont-server.mjs'
 import { ACTION, API_KEY, actionEnv, outputsOf } from '../lib/action.mjs'
 import { targetRow } from '../lib/report.mjs'
 import { fmt } from '../lib/stats.mjs'

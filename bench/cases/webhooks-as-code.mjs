@@ -4,7 +4,7 @@
 // server that takes 20 ms per POST: how many POSTs were in flight at most.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRevontServer } from '../../test/server/revont-server.mjs'
+import { startRevontServer } from '../../test/support/revont-server.mjs'
 import { ACTION, API_KEY, actionEnv } from '../lib/action.mjs'
 import { targetRow } from '../lib/report.mjs'
 import { fmt, median } from '../lib/stats.mjs'

@@ -2,7 +2,7 @@
 // the loopback server is seeded with.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { actionInputs, parseFileCommands, repoRoot } from '../../test/runner/run-action.mjs'
+import { actionInputs, parseFileCommands, repoRoot } from '../../test/support/run-action.mjs'
 
 export const API_KEY = 'bench-key'
 export const DIST = join(repoRoot, 'dist')

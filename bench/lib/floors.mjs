@@ -3,7 +3,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { repoRoot } from '../../test/runner/run-action.mjs'
+import { repoRoot } from '../../test/support/run-action.mjs'
 import { API_KEY } from './action.mjs'
 
 /** `node -e` with node:http: GET /webhooks, JSON.parse, exit code 1 unless 200 and `count` webhooks. */

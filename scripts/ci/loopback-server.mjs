@@ -1,4 +1,4 @@
-// CI's use-the-action job, on every runner OS: starts the loopback Revont server (test/server/cli.mjs) in
+// CI's use-the-action job, on every runner OS: starts the loopback Revont server (test/support/revont-server-cli.mjs) in
 // the background with the arguments given, waits until it answers, and exits, leaving it running for
 // the job's later steps and its post steps (the runner ends it with the job).
 import { spawn } from 'node:child_process'

@@ -23,13 +23,7 @@ type Method = 'GET' | 'POST' | 'DELETE'
 
 /** The client of a run, main step or post step: one retry policy, one deadline, one throttle. */
 export function newClient(connection: Connection): RevontClient {
-  return new RevontClient(connection, retryPolicy(connection.maxRetries, waitScale()))
-}
-
-/** REVONT_ACTION_WAIT_SCALE shrinks retry waits for the test suite; it is not an input. */
-function waitScale(): number {
-  const scale = Number(process.env.REVONT_ACTION_WAIT_SCALE ?? 1)
-  return Number.isFinite(scale) && scale >= 0 ? scale : 1
+  return new RevontClient(connection, retryPolicy(connection.maxRetries))
 }
 
 export class RevontClient {

@@ -10,16 +10,13 @@ const MAX_DELAY_MS = 30_000
 
 export interface RetryPolicy {
   maxRetries: number
-  /** Multiplies every wait; tests shrink it so a fault suite takes seconds, not minutes. */
-  waitScale: number
   random: () => number
   sleep: (ms: number) => Promise<void>
 }
 
-export function retryPolicy(maxRetries: number, waitScale = 1): RetryPolicy {
+export function retryPolicy(maxRetries: number): RetryPolicy {
   return {
     maxRetries,
-    waitScale,
     random: Math.random,
     // A cancelled step waits no longer: the request that follows stops at RevontClient's gate.
     sleep: (ms) => wait(ms, undefined, { signal: cancellation }).catch(() => undefined)
@@ -39,7 +36,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /** Exponential backoff with jitter over the upper half of each step: 0.5-1 s, 1-2 s, 2-4 s, ... capped. */
 export function backoffMs(policy: RetryPolicy, retry: number): number {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** retry)
-  return (ceiling / 2 + (ceiling / 2) * policy.random()) * policy.waitScale
+  return ceiling / 2 + (ceiling / 2) * policy.random()
 }
 
 type NextAttempt = { waitMs: number } | { error: unknown }
@@ -67,7 +64,7 @@ export function nextAttempt(policy: RetryPolicy, error: unknown, retry: number):
   }
   // A Retry-After may lengthen the backoff, never shorten it: a date already past (a runner's clock ahead
   // of the API's) or 0 asks for no wait, and retries at once would end within milliseconds.
-  return { waitMs: Math.max((error.retryAfterMs ?? 0) * policy.waitScale, backoffMs(policy, retry)) }
+  return { waitMs: Math.max(error.retryAfterMs ?? 0, backoffMs(policy, retry)) }
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the retries run out. */

@@ -90,10 +90,9 @@ export class Throttle {
     // max-retries 0 turns retries off, after a 429 too.
     if (this.policy.maxRetries === 0) throw error
     const now = this.now()
-    const asked = error.retryAfterMs === undefined ? undefined : error.retryAfterMs * this.policy.waitScale
     if (ticket.round < this.round) {
       // Sent before the current pause began: part of that round, which it may lengthen.
-      if (asked !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + asked)
+      if (error.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + error.retryAfterMs)
       return
     }
     this.round++
@@ -105,7 +104,7 @@ export class Throttle {
       )
     }
     // A Retry-After may lengthen the backoff, never shorten it: a date already past asks for no wait.
-    const pauseMs = Math.max(asked ?? 0, backoffMs(this.policy, this.fruitlessRounds - 1))
+    const pauseMs = Math.max(error.retryAfterMs ?? 0, backoffMs(this.policy, this.fruitlessRounds - 1))
     this.pausedUntil = now + pauseMs
     this.roundAnswers = 0
     if (this.windowAt === undefined) {

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runAction } from '../runner/run-action.mjs'
-import { startRevontServer } from '../server/revont-server.mjs'
+import { runAction } from '../support/run-action.mjs'
+import { startRevontServer } from '../support/revont-server.mjs'
 
 let server: Awaited<ReturnType<typeof startRevontServer>>
 let payloads: string

@@ -3,23 +3,10 @@
 // ***, left out when finding an endpoint, and kept when deciding whether one is the same configuration.
 // run-action.mjs fails any run that shows the url input's credential anywhere but the outputs and state.
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runAction } from '../runner/run-action.mjs'
-import { startRevontServer } from '../server/revont-server.mjs'
+import { describe, expect, it } from 'vitest'
+import { runStep, useRevontServer, type StepResult } from '../support/harness.js'
 
-let server: Awaited<ReturnType<typeof startRevontServer>>
-
-beforeAll(async () => {
-  server = await startRevontServer()
-})
-afterAll(() => server.close())
-beforeEach(() => server.reset())
-
-type RunOptions = Parameters<typeof runAction>[0]
-
-function run(inputs: Record<string, string>, options: RunOptions = {}) {
-  return runAction({ ...options, inputs: { 'api-url': server.url, 'api-key': server.apiKey, 'max-retries': '0', ...inputs } })
-}
+const server = useRevontServer({}, { inputs: { 'max-retries': '0' } })
 
 const base = 'https://pr-7.preview.example.app/api/revont'
 const OLD = 'oldBypassSecret0123456789abcdef'
@@ -30,7 +17,7 @@ const withCredential = (secret: string, url = base) =>
   `${url}${url.includes('?') ? '&' : '?'}x-vercel-protection-bypass=${secret}`
 
 /** What the run printed, as the action wrote it (before the runner's masks), but the masks themselves. */
-function printed(result: Awaited<ReturnType<typeof run>>): string {
+function printed(result: StepResult): string {
   const stdout = result.stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
@@ -38,7 +25,7 @@ function printed(result: Awaited<ReturnType<typeof run>>): string {
   return [stdout, result.stderr, result.summary].join('\n')
 }
 
-function masks(result: Awaited<ReturnType<typeof run>>): string[] {
+function masks(result: StepResult): string[] {
   return result.commands.filter((command) => command.name === 'add-mask').map((command) => command.data)
 }
 
@@ -46,7 +33,7 @@ describe('create with a credential in the url', () => {
   it('masks the credential before the first request, never shows it, and keeps it in the webhook and the outputs', async () => {
     const url = withCredential(NEW)
     server.inject({ method: 'GET', path: '/webhooks', hold: true })
-    const result = await run(
+    const result = await runStep(
       { operation: 'create', url, events: 'call.ended', description: 'Preview 7' },
       {
         // The first request is held: by then the credential must be masked, and nothing sent yet.
@@ -75,7 +62,7 @@ describe('create with a credential in the url', () => {
 
   it('masks each form of a percent-encoded, repeated, differently cased credential, and shows none of them', async () => {
     const url = `${base}?X-Vercel-Protection-Bypass=Upper%2FCase%20Secret1&x%2Dvercel-protection-bypass=encodedName0123&x-vercel-protection-bypass=`
-    const result = await run({ operation: 'create', url, events: 'call.ended' })
+    const result = await runStep({ operation: 'create', url, events: 'call.ended' })
     expect(result.code).toBe(0)
     expect(masks(result)).toEqual(expect.arrayContaining(['Upper%2FCase%20Secret1', 'Upper/Case Secret1', 'encodedName0123']))
     for (const form of ['Upper%2FCase%20Secret1', 'Upper/Case Secret1', 'Upper%2FCase', 'encodedName0123']) {
@@ -91,7 +78,7 @@ describe('create with a credential in the url', () => {
 
   it('masks a credential that carries command syntax and encoded line ends, and no command gets through', async () => {
     const hostile = 'hostile0123%0A::warning::PWN%0D%23%23[error]PWN%0D%0A::stop-commands::x'
-    const result = await run({ operation: 'create', url: withCredential(hostile), events: 'call.ended' })
+    const result = await runStep({ operation: 'create', url: withCredential(hostile), events: 'call.ended' })
     expect(result.code).toBe(0)
     expect(masks(result)).toContain(hostile)
     expect(result.log.annotations).toEqual([])
@@ -100,7 +87,7 @@ describe('create with a credential in the url', () => {
   })
 
   it('never shows the credential of a url it refuses', async () => {
-    const result = await run({
+    const result = await runStep({
       operation: 'create',
       url: withCredential(NEW, 'http://pr-7.preview.example.app/h'),
       events: 'call.ended'
@@ -123,7 +110,7 @@ describe('create with a credential in the url', () => {
         secret: 'whsec_injected_zyxwvutsrqp'
       })
     })
-    const result = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended' })
+    const result = await runStep({ operation: 'create', url: withCredential(NEW), events: 'call.ended' })
     expect(result.code).toBe(1)
     const message = result.log.annotations.at(-1)?.message ?? ''
     expect(message).toContain(
@@ -137,7 +124,7 @@ describe('create with a credential in the url', () => {
 describe('after the credential was rotated', () => {
   it('reuse replaces the endpoint with the old credential, which would fail every delivery', async () => {
     server.seed([{ id: 'wh_old', url: withCredential(OLD), events: ['call.ended'] }])
-    const result = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'reuse' })
+    const result = await runStep({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'reuse' })
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ created: 'true', 'deleted-ids': '["wh_old"]' })
     expect([...server.webhooks.values()].map((webhook) => webhook.url)).toEqual([withCredential(NEW)])
@@ -150,19 +137,24 @@ describe('after the credential was rotated', () => {
       { id: 'wh_old', url: withCredential(OLD), events: ['call.ended'] },
       { id: 'wh_same', url: withCredential(NEW), events: ['call.ended'] }
     ])
-    const result = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'reuse' })
+    const result = await runStep({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'reuse' })
     expect(result.outputs).toMatchObject({ id: 'wh_same', created: 'false', 'deleted-ids': '[]' })
     expect(server.webhooks.size).toBe(2)
   })
 
   it('replace finds and deletes the old endpoint; fail refuses, naming it without its credential', async () => {
     server.seed([{ id: 'wh_old', url: withCredential(OLD), events: ['call.ended'] }])
-    const refused = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'fail' })
+    const refused = await runStep({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'fail' })
     expect(refused.code).toBe(1)
     expect(refused.log.annotations[0].message).toContain(
       `1 webhook(s) with url ${base}?x-vercel-protection-bypass=*** exist already (wh_old)`
     )
-    const replaced = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended', 'if-exists': 'replace' })
+    const replaced = await runStep({
+      operation: 'create',
+      url: withCredential(NEW),
+      events: 'call.ended',
+      'if-exists': 'replace'
+    })
     expect(replaced.outputs['deleted-ids']).toBe('["wh_old"]')
     expect(server.webhooks.has('wh_old')).toBe(false)
   })
@@ -173,7 +165,7 @@ describe('after the credential was rotated', () => {
       { id: 'wh_plain', url: base, events: ['call.ended'] },
       { id: 'wh_pr8', url: withCredential(OLD, 'https://pr-8.preview.example.app/api/revont'), events: ['call.ended'] }
     ])
-    const result = await run({ operation: 'delete', url: withCredential(NEW) })
+    const result = await runStep({ operation: 'delete', url: withCredential(NEW) })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.outputs['deleted-ids']).sort()).toEqual(['wh_old', 'wh_plain'])
     expect([...server.webhooks.keys()]).toEqual(['wh_pr8'])
@@ -182,7 +174,7 @@ describe('after the credential was rotated', () => {
   })
 
   it('a warning that nothing has the url shows it without its credential', async () => {
-    const result = await run({ operation: 'delete', url: withCredential(NEW) })
+    const result = await runStep({ operation: 'delete', url: withCredential(NEW) })
     expect(result.log.annotations[0].message).toBe(`No webhook has url ${base}?x-vercel-protection-bypass=***: nothing to delete`)
   })
 })
@@ -194,9 +186,9 @@ describe('another query parameter keeps its identity', () => {
       { id: 'wh_pr8', url: `${base}?pr=8&x-vercel-protection-bypass=${OLD}`, events: ['call.ended'] },
       { id: 'wh_pr7_env', url: `${base}?pr=7&env=staging&x-vercel-protection-bypass=${OLD}`, events: ['call.ended'] }
     ])
-    const listed = await run({ operation: 'list', url: `${base}?x-vercel-protection-bypass=${NEW}&pr=7` })
+    const listed = await runStep({ operation: 'list', url: `${base}?x-vercel-protection-bypass=${NEW}&pr=7` })
     expect(JSON.parse(listed.outputs.webhooks).map((webhook: { id: string }) => webhook.id)).toEqual(['wh_pr7'])
-    const deleted = await run({ operation: 'delete', url: `${base}?x-vercel-protection-bypass=${NEW}&pr=7` })
+    const deleted = await runStep({ operation: 'delete', url: `${base}?x-vercel-protection-bypass=${NEW}&pr=7` })
     expect(deleted.outputs['deleted-ids']).toBe('["wh_pr7"]')
     expect([...server.webhooks.keys()]).toEqual(['wh_pr8', 'wh_pr7_env'])
   })
@@ -213,7 +205,7 @@ describe("a list whose URLs carry someone else's credential", () => {
 
   it('shows each as *** in the log and the summary, and keeps whole URLs in webhooks and webhooks-file', async () => {
     server.seed(listedUrls.map((url, index) => ({ id: `wh_${index}`, url, events: ['call.ended'] })))
-    const result = await run({ operation: 'list' })
+    const result = await runStep({ operation: 'list' })
     expect(result.code).toBe(0)
     expect(printed(result)).not.toContain(THEIRS)
     expect(printed(result)).not.toContain('PWN')
@@ -230,7 +222,7 @@ describe("a list whose URLs carry someone else's credential", () => {
 
   it('a list filter finds them whatever their credential, and shows none', async () => {
     server.seed(listedUrls.map((url, index) => ({ id: `wh_${index}`, url, events: ['call.ended'] })))
-    const result = await run({ operation: 'list', url: withCredential(NEW) })
+    const result = await runStep({ operation: 'list', url: withCredential(NEW) })
     expect(JSON.parse(result.outputs.webhooks)).toMatchObject([{ id: 'wh_0', url: withCredential(THEIRS) }])
     expect(printed(result)).not.toContain(THEIRS)
   })
@@ -240,7 +232,7 @@ describe("a list whose URLs carry someone else's credential", () => {
       ...listedUrls.map((url, index) => ({ id: `wh_${index}`, url, events: ['call.ended'] })),
       { id: 'wh_other', url: `https://pr-12.preview.example.app/h?pr=12&x-vercel-protection-bypass=${THEIRS}`, events: ['a'] }
     ])
-    const result = await run({ operation: 'prune', url: 'https://pr-*.preview.example.app/h' })
+    const result = await runStep({ operation: 'prune', url: 'https://pr-*.preview.example.app/h' })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.outputs['deleted-ids']).sort()).toEqual(['wh_1', 'wh_2'])
     expect(printed(result)).not.toContain(THEIRS)
@@ -251,12 +243,12 @@ describe("a list whose URLs carry someone else's credential", () => {
 describe('secret-query-params', () => {
   it('names other parameters, compared case-insensitively, and refuses a bad name before any request', async () => {
     server.seed([{ id: 'wh_old', url: `${base}?Token=${OLD}`, events: ['call.ended'] }])
-    const result = await run({ operation: 'delete', url: `${base}?TOKEN=${NEW}`, 'secret-query-params': 'sig\ntoken' })
+    const result = await runStep({ operation: 'delete', url: `${base}?TOKEN=${NEW}`, 'secret-query-params': 'sig\ntoken' })
     expect(result.outputs['deleted-ids']).toBe('["wh_old"]')
     expect(masks(result)).toContain(NEW)
     expect(printed(result)).not.toContain(OLD)
 
-    const refused = await run({ operation: 'list', 'secret-query-params': 'token=1' })
+    const refused = await runStep({ operation: 'list', 'secret-query-params': 'token=1' })
     expect(refused.code).toBe(1)
     expect(refused.log.annotations[0].message).toMatch(/^Input 'secret-query-params' has a name with spaces/)
     expect(server.requests.filter((request) => request.method === 'GET')).toHaveLength(1)
@@ -265,7 +257,7 @@ describe('secret-query-params', () => {
 
 describe('cleanup: true', () => {
   it('the post step deletes the webhook with the credential, and shows it without', async () => {
-    const result = await run({ operation: 'create', url: withCredential(NEW), events: 'call.ended', cleanup: 'true' })
+    const result = await runStep({ operation: 'create', url: withCredential(NEW), events: 'call.ended', cleanup: 'true' })
     expect(result.code).toBe(0)
     const post = await result.post()
     expect(server.webhooks.size).toBe(0)

@@ -4,9 +4,9 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { RUNNER_GITHUB_TOKEN, runAction } from '../runner/run-action.mjs'
-import { startGithubServer } from '../server/github-server.mjs'
-import { startRevontServer } from '../server/revont-server.mjs'
+import { RUNNER_GITHUB_TOKEN, runAction } from '../support/run-action.mjs'
+import { startGithubServer } from '../support/github-server.mjs'
+import { startRevontServer } from '../support/revont-server.mjs'
 
 let revont: Awaited<ReturnType<typeof startRevontServer>>
 let github: Awaited<ReturnType<typeof startGithubServer>>
@@ -46,7 +46,8 @@ function preview(number: number, description = `${repository} PR #${number}, run
 function prune(inputs: Record<string, string> = {}) {
   return runAction({
     inputs: { 'api-url': revont.url, 'api-key': revont.apiKey, operation: 'prune', url: pattern, 'older-than': '7d', ...inputs },
-    env: { GITHUB_REPOSITORY: repository, GITHUB_API_URL: github.url, REVONT_ACTION_WAIT_SCALE: '0' }
+    env: { GITHUB_REPOSITORY: repository, GITHUB_API_URL: github.url },
+    clock: 100
   })
 }
 

@@ -2,14 +2,13 @@
 // apply (creates and replaces first, then deletes; max-deletes; a lost POST; secrets that cannot be
 // written), what is never touched, and hostile API text in the plan, each run read by the runner's rules.
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runAction } from '../runner/run-action.mjs'
-import { startRevontServer } from '../server/revont-server.mjs'
-
-type RevontServer = Awaited<ReturnType<typeof startRevontServer>>
+import { describe, expect, it } from 'vitest'
+import { FAULT_STEPS } from '../support/fixtures.js'
+import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
+import { newFolder } from '../support/run-action.mjs'
+import { startRevontServer } from '../support/revont-server.mjs'
 
 const API_KEY = `rk_wac_${randomBytes(12).toString('hex')}`
 const OWNER = 'octo-org/billing'
@@ -28,39 +27,20 @@ endpoints:
 `
 const marker = (key: string, description?: string) => `${description ? `${description} ` : ''}[revont-sync ${OWNER} ${key}]`
 
-let server: RevontServer
-const folders: string[] = []
-
-beforeAll(async () => {
-  server = await startRevontServer({ apiKey: API_KEY })
-})
-afterAll(async () => {
-  await server.close()
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
-})
-beforeEach(() => server.reset())
+const server = useRevontServer({ apiKey: API_KEY }, { ...FAULT_STEPS, timeoutMs: 30_000 })
 
 /** A workspace holding the manifest at the default path. */
 function workspace(manifest: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'revont-wac-'))
-  folders.push(folder)
+  const folder = newFolder()
   mkdirSync(join(folder, '.github'))
   writeFileSync(join(folder, '.github', 'revont-webhooks.yml'), manifest)
   return folder
 }
 
 async function run(operation: string, manifest: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
-  const result = await runAction({
-    inputs: { operation, 'api-url': server.url, 'api-key': API_KEY, 'timeout-seconds': '5', ...inputs },
-    env: { REVONT_ACTION_WAIT_SCALE: '0.01', GITHUB_WORKSPACE: workspace(manifest), ...env },
-    timeoutMs: 30_000
-  })
-  expect(result.stderr).toBe('')
-  const annotations = (name: string) => result.commands.filter((command) => command.name === name).map((command) => command.data)
-  return { ...result, errors: annotations('error'), warnings: annotations('warning') }
+  const result = await runStep({ operation, ...inputs }, { env: { GITHUB_WORKSPACE: workspace(manifest), ...env } })
+  return { ...result, errors: annotations(result, 'error'), warnings: annotations(result, 'warning') }
 }
-
-const sent = () => server.requests.map((request) => `${request.method} ${request.path.replace(/^\/v1/, '')}`)
 const descriptions = () => [...server.webhooks.values()].map((webhook) => webhook.description as string).sort()
 const planOf = (result: { outputs: Record<string, string> }) =>
   JSON.parse(result.outputs.plan) as Array<{ key: string; action: string; id?: string; url: string; events: string[] }>

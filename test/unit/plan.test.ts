@@ -7,7 +7,7 @@ import type { Manifest } from '../../src/manifest.js'
 import { makePlan } from '../../src/operations/plan.js'
 import { markedDescription, parseMarker } from '../../src/webhooks/ownership.js'
 import type { Webhook } from '../../src/webhooks/webhook.js'
-import { repoRoot } from '../runner/run-action.mjs'
+import { repoRoot } from '../support/run-action.mjs'
 
 const OWNER = 'octo-org/billing'
 const URL_A = 'https://a.example.com/hook'

@@ -1,5 +1,0 @@
-// Runs around every test file: the action runs' temporary folders go when the file's tests are done.
-import { afterAll } from 'vitest'
-import { removeRunDirs } from './runner/run-action.mjs'
-
-afterAll(() => removeRunDirs())

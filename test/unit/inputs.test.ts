@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
 import { parseEvents } from '../../src/input-values.js'
 import { parseInputs, readApiKey } from '../../src/inputs.js'
+import { inputProblem } from '../support/input-problem.js'
 
 const base = { 'INPUT_API-KEY': 'key_1', INPUT_OPERATION: 'list' }
 
@@ -10,13 +10,7 @@ function parse(env: Record<string, string>) {
 }
 
 function problem(env: Record<string, string>): string {
-  try {
-    parse(env)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return (error as Error).message
-  }
-  throw new Error('expected an InputError')
+  return inputProblem(() => parse(env))
 }
 
 describe('parseInputs', () => {

@@ -1,7 +1,6 @@
 // Credentials in endpoint URLs (docs/design.md#credentials-in-urls): how a URL is found, shown and masked
 // when a query parameter named in secret-query-params carries a credential.
 import { afterEach, describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
 import { parseInputs } from '../../src/inputs.js'
 import {
   credentialsIn,
@@ -13,6 +12,7 @@ import {
   useSecretQueryParams
 } from '../../src/webhooks/urls.js'
 import type { Webhook } from '../../src/webhooks/webhook.js'
+import { inputProblem } from '../support/input-problem.js'
 
 const webhook = (url: string): Webhook => ({ id: 'wh_1', url, events: [] })
 const base = 'https://pr-7.example.app/hooks'
@@ -132,15 +132,7 @@ describe("prune's pattern", () => {
 describe('the secret-query-params input', () => {
   const parse = (env: Record<string, string>) =>
     parseInputs({ INPUT_OPERATION: 'create', 'INPUT_API-KEY': 'key_1', INPUT_EVENTS: 'call.ended', INPUT_URL: base, ...env })
-  const problem = (env: Record<string, string>): string => {
-    try {
-      parse(env)
-    } catch (error) {
-      expect(error).toBeInstanceOf(InputError)
-      return (error as Error).message
-    }
-    throw new Error('expected an InputError')
-  }
+  const problem = (env: Record<string, string>): string => inputProblem(() => parse(env))
 
   it('defaults to x-vercel-protection-bypass; takes names comma- or newline-separated, trimmed, in lower case', () => {
     expect(parse({}).secretQueryParams).toEqual(['x-vercel-protection-bypass'])

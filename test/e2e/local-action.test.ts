@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** .env.example with these variables replaced (or added), pointed at the loopback server and at `dir`. */
 function envFile(variables: Record<string, string>): string {
   const values = new Map<string, string>()
-  for (const line of readFileSync(join(repoRoot, '.env.example'), 'utf8').split('\n')) {
+  for (const line of readFileSync(join(repoRoot, '.env.example'), 'utf8').split(/\r?\n/)) {
     const match = /^([A-Z][A-Z0-9_-]*)=(.*)$/.exec(line)
     if (match) values.set(match[1], match[2])
   }

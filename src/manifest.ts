@@ -8,6 +8,7 @@ import { badEvent, cleanEvents, isInside } from './input-values.js'
 import type { ManifestFile } from './inputs.js'
 import { safeInline } from './text/safe-text.js'
 import { KEY_PATTERN, markedDescription, OWNER_PATTERN } from './webhooks/ownership.js'
+import { shownUrl } from './webhooks/urls.js'
 import type { NewWebhook } from './webhooks/webhook.js'
 
 export interface Endpoint {
@@ -193,7 +194,9 @@ function pathText(path: Path): string {
 /** A value in a message: text quoted, anything else as JSON, cut short and made safe. */
 function shown(value: unknown): string {
   // JSON.stringify gives undefined only for undefined: no value reaches here as a function or symbol.
-  const text = typeof value === 'string' ? `'${value}'` : value === null ? 'nothing' : (JSON.stringify(value) ?? 'nothing')
+  // A value may be a URL, or hold one, with a credential in its query string (docs/design.md#credentials-in-urls).
+  const text =
+    typeof value === 'string' ? `'${shownUrl(value)}'` : value === null ? 'nothing' : shownUrl(JSON.stringify(value) ?? 'nothing')
   return safeInline(text, 100)
 }
 

@@ -49,16 +49,18 @@ export async function post(): Promise<void> {
 }
 
 /** `left.byHand` says, at each point, what a cleanup that stops there leaves to delete by hand. */
-async function cleanUp({ plan, createdId }: Cleanup, report: Report, left: { byHand: string }): Promise<void> {
+async function cleanUp({ plan, createdId, lostAnswer }: Cleanup, report: Report, left: { byHand: string }): Promise<void> {
   // The connection comes from the inputs (the runner gives the post step the main step's); what to
   // delete, from the saved state only.
   const client = newClient(parseConnection(process.env))
   const existing = new Set(plan.existingIds)
-  // One list for both: what the API holds under the saved id, and the orphan rule once more, since a
-  // POST whose answer was lost may be made after the main step's sweep listed, and a retry then succeed.
+  // One list for both: what the API holds under the saved id, and the orphan rule once more when an answer
+  // was lost, since that POST may be made after the main step's sweep listed, and a retry then succeed.
+  // Without a lost answer the rule is not applied: another job of this run may have made the same webhook.
   const listed = await client.listWebhooks()
   if (createdId) await deleteCreated(client, createdId, listed, plan, existing, report)
   else log.info(`The main step saved no webhook id for ${shownUrl(plan.url)}: looking for a webhook its POST may have created`)
+  if (createdId && !lostAnswer) return
   left.byHand = lookFor(plan)
   const others = listed.filter((webhook) => webhook.id !== createdId)
   await deleteOrphans(client, others, plan, existing, report)

@@ -14,6 +14,8 @@ export interface Cleanup {
   plan: CleanupPlan
   /** Saved once the POST was answered; without it the POST was cut short. */
   createdId?: string
+  /** An earlier answer to the POST was lost: a webhook it made may have appeared after the sweep. */
+  lostAnswer: boolean
 }
 
 export function saveCleanupPlan(plan: CleanupPlan): void {
@@ -30,8 +32,9 @@ export function withdrawCleanupPlan(): void {
 }
 
 /** After the 201. Without it the post step still finds the webhook by the orphan rule: a warning will do. */
-export function saveCreatedId(id: string): void {
+export function saveCreatedId(id: string, lostAnswer: boolean): void {
   try {
+    if (lostAnswer) core.saveState('lostAnswer', 'true')
     core.saveState('createdId', id)
   } catch (error) {
     log.warning(
@@ -55,7 +58,8 @@ export function readCleanup(): Cleanup | undefined {
     throw new Error('the state the main step saved for the post step cannot be read')
   }
   const createdId = core.getState('createdId')
-  return { plan: { url, events, description, existingIds }, createdId: createdId || undefined }
+  const lostAnswer = core.getState('lostAnswer') === 'true'
+  return { plan: { url, events, description, existingIds }, createdId: createdId || undefined, lostAnswer }
 }
 
 function isText(value: unknown): value is string {

@@ -32,16 +32,22 @@ export async function readPullRequestStates(
   timeoutMs: number
 ): Promise<PullRequestStates> {
   const [owner, repo] = repository.split('/')
-  const { getOctokit } = await import('@actions/github')
-  // Octokit's own messages (a deprecation, say) go to the log as every line does, not to the console.
-  const logger = { debug: log.debug, info: log.debug, warn: log.warning, error: log.warning }
-  const origin = new URL(process.env.GITHUB_API_URL || 'https://api.github.com').origin
-  // GITHUB_API_URL (GitHub Enterprise Server) is the toolkit's default base URL; the fetch is this action's.
-  const octokit = getOctokit(token, {
-    userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
-    log: logger,
-    request: { fetch: githubFetch(origin, timeoutMs), log: logger }
-  })
+  let octokit: ReturnType<Awaited<typeof import('@actions/github')>['getOctokit']>
+  try {
+    const { getOctokit } = await import('@actions/github')
+    // Octokit's own messages (a deprecation, say) go to the log as every line does, not to the console.
+    const logger = { debug: log.debug, info: log.debug, warn: log.warning, error: log.warning }
+    const origin = new URL(process.env.GITHUB_API_URL || 'https://api.github.com').origin
+    // GITHUB_API_URL (GitHub Enterprise Server) is the toolkit's default base URL; the fetch is this action's.
+    octokit = getOctokit(token, {
+      userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+      log: logger,
+      request: { fetch: githubFetch(origin, timeoutMs), log: logger }
+    })
+  } catch (error) {
+    // A GITHUB_API_URL that cannot be read, say: no state is known, so every webhook that needs one is kept.
+    return { open: new Set(), unread: new Set(numbers), failure: describeFailure(error) }
+  }
   const states: PullRequestStates = { open: new Set(), unread: new Set() }
   const cannotRead = (error: unknown, unread: number[]): void => {
     for (const number of unread) states.unread.add(number)

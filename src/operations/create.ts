@@ -56,7 +56,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     checkWritable()
     // What the post step needs if this step is cancelled or killed while the POST is in flight.
     if (inputs.cleanup) saveCleanupPlan({ ...webhook, existingIds: existing.map((old) => old.id) })
-    let created: CreatedWebhook
+    let created: Awaited<ReturnType<typeof createWithoutOrphans>>
     try {
       created = await createWithoutOrphans(client, webhook, new Set(before.map((known) => known.id)), report)
     } catch (error) {
@@ -73,7 +73,7 @@ export async function create(client: RevontClient, inputs: CreateInputs, report:
     report.record('created', created.webhook)
     checkCreatedAsAsked(created.webhook, webhook)
     // Only a webhook as asked for is the post step's to delete by its id.
-    if (inputs.cleanup) saveCreatedId(created.webhook.id)
+    if (inputs.cleanup) saveCreatedId(created.webhook.id, created.afterLostAnswer)
     // Whatever id the API gave it, the webhook just made is never one of those it replaces.
     replaced = replaced.filter((old) => old.id !== created.webhook.id)
   }
@@ -107,15 +107,17 @@ export async function createWithoutOrphans(
   webhook: NewWebhook,
   knownIds: ReadonlySet<string>,
   report: Report
-): Promise<CreatedWebhook> {
+): Promise<CreatedWebhook & { afterLostAnswer: boolean }> {
   const { policy } = client
+  let afterLostAnswer = false
   for (let retry = 0; ; retry++) {
     try {
-      return await client.createWebhook(webhook)
+      return { ...(await client.createWebhook(webhook)), afterLostAnswer }
     } catch (error) {
       if (retry > 0 && error instanceof CancelledError) throw new CancelledError(error.message)
       const next = nextAttempt(policy, error, retry)
       const lost = answerLost(error)
+      afterLostAnswer ||= lost
       // After a lost answer the wait comes even when no attempt follows.
       if ('waitMs' in next) await policy.sleep(next.waitMs)
       else if (lost) await policy.sleep(backoffMs(policy, retry))

@@ -28,6 +28,20 @@ describe('cleanup: true', () => {
     expect(post.summary).toMatch(new RegExp(`<td>deleted</td><td>${created}</td>`))
   })
 
+  it('a webhook like it that another job of this run made after the step is not for the post step to delete', async () => {
+    const main = await runStep()
+    expect(main.code).toBe(0)
+    expect(main.state).not.toHaveProperty('lostAnswer')
+    // Same url, description (the run id and attempt) and events: what a sibling job's create makes.
+    const [sibling] = server.seed([{ id: 'wh_sibling_job', url: endpoint, events: ['call.ended'], description: THIS_RUN }])
+    const before = server.requests.length
+    const post = await main.post()
+    expect(post.code).toBe(0)
+    expect(sent(before)).toEqual(['GET /webhooks', `DELETE /webhooks/${main.outputs.id}`])
+    expect([...server.webhooks.keys()]).toEqual([sibling.id])
+    expect(post.log.annotations).toEqual([])
+  })
+
   it('counts a webhook already gone as cleaned up', async () => {
     const main = await runStep()
     server.webhooks.delete(main.outputs.id)

@@ -100,6 +100,11 @@ describe('a bad manifest: one error naming the file, the field, its line and wha
       "line 4: endpoints[0].url must be: a valid https:// URL; got 'http://x.example.com/'"
     ],
     [
+      'an http URL with a credential in its query string, shown as ***',
+      `version: 1\nendpoints:\n  - key: a\n    url: http://x.example.com/?x-vercel-protection-bypass=bypass-secret-42\n    events: [e]\n`,
+      "line 4: endpoints[0].url must be: a valid https:// URL; got 'http://x.example.com/?x-vercel-protection-bypass=***'"
+    ],
+    [
       'no events',
       `version: 1\nendpoints:\n  - key: a\n    url: https://x.example.com/\n    events: ['  ']\n`,
       'line 5: endpoints[0].events must list at least one event type'

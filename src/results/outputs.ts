@@ -129,14 +129,9 @@ function planOutputs(report: Report): Array<[string, string]> {
   const outputs: Array<[string, string]> = []
   if (plan) {
     const json = JSON.stringify(plan.entries, redactStrings)
-    if (Buffer.byteLength(json) > MAX_OUTPUT_BYTES) {
-      log.warning(
-        `The plan is ${Buffer.byteLength(json)} bytes, more than a step output may hold (1 MB): 'plan' is empty; see the log`
-      )
-    }
     const carriedOut = report.operation === 'apply' && !report.dryRun
     outputs.push(
-      ['plan', Buffer.byteLength(json) > MAX_OUTPUT_BYTES ? '' : json],
+      ['plan', withinOutputLimit('plan', json, Buffer.byteLength(json), 'see the log')],
       ['changes', String(carriedOut ? report.carriedOut : plannedChanges(plan))]
     )
   }
@@ -145,6 +140,13 @@ function planOutputs(report: Report): Array<[string, string]> {
   // Each secret was handed over as it was read (apply.ts); with none, the output still says so.
   if (report.idsOf('created').length === 0) outputs.push(['secrets', '{}'])
   return outputs
+}
+
+/** The JSON, or empty with a warning when it is more than a step output may hold. */
+function withinOutputLimit(name: string, json: string, bytes: number, instead: string): string {
+  if (bytes <= MAX_OUTPUT_BYTES) return json
+  log.warning(`'${name}' would be ${bytes} bytes, more than a step output may hold (1 MB): it is empty; ${instead}`)
+  return ''
 }
 
 /** What an apply would delete: the webhooks replaced and the delete entries. */
@@ -171,14 +173,9 @@ function listOutputs(webhooks: Webhook[], problems: string[]): Array<[string, st
   } catch (error) {
     problems.push(`Could not write webhooks-file: ${errorMessage(error)}`)
   }
-  if (bytes > MAX_OUTPUT_BYTES) {
-    log.warning(
-      `The list is ${bytes} bytes, more than a step output may hold (1 MB): 'webhooks' is empty; read 'webhooks-file' instead`
-    )
-  }
   return [
     ['count', String(webhooks.length)],
-    ['webhooks', bytes > MAX_OUTPUT_BYTES ? '' : json],
+    ['webhooks', withinOutputLimit('webhooks', json, bytes, "read 'webhooks-file' instead")],
     ['webhooks-file', file]
   ]
 }

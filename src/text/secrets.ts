@@ -6,6 +6,12 @@ import * as core from '@actions/core'
 
 /** Shorter lines are not masked alone: masking "d" would blank every d in the rest of the job's log. */
 const MIN_MASKED_LINE = 4
+/**
+ * The most lines a secret may have. The runner checks every later line of the job's log against each
+ * mask, so a secret of millions of lines would slow the rest of the job as much as it slows masking
+ * (docs/design.md#huge-secrets).
+ */
+const MAX_SECRET_LINES = 1000
 /** A run this long shared with a secret is redacted wherever it stands: a piece of a secret is a leak too. */
 const FRAGMENT = 8
 /**
@@ -32,12 +38,18 @@ const runStarts = new Uint8Array(1 << 16)
 /**
  * Masks a value in the runner's log as it is, trimmed (as later steps may use it), and line by line: the
  * runner matches a mask within one line, and ends a line at \n, \r or \r\n. Throws, masking nothing, when
- * the run's secrets would be more than MAX_MASKED_UNITS together.
+ * the value has more than MAX_SECRET_LINES lines, or the run's secrets would be more than MAX_MASKED_UNITS
+ * together.
  */
 export function mask(value: string): void {
   if (known.has(value)) return
   if (maskedUnits + value.length > MAX_MASKED_UNITS) {
     throw new Error(`a secret of ${value.length} characters is more than the action can mask`)
+  }
+  // Split no further than the limit, so that a secret of millions of lines costs no more than one of a thousand.
+  const lines = value.split(/\r\n|\r|\n/, MAX_SECRET_LINES + 1)
+  if (lines.length > MAX_SECRET_LINES) {
+    throw new Error(`a secret of more than ${MAX_SECRET_LINES} lines is more than the action can mask`)
   }
   maskedUnits += value.length
   known.add(value)
@@ -53,9 +65,8 @@ export function mask(value: string): void {
   add(value)
   const trimmed = value.trim()
   if (trimmed && trimmed !== value) add(trimmed)
-  // Each line as it is found: a secret may have more lines than a Set or an array of them should hold.
-  if (/[\r\n]/.test(value)) {
-    for (const [line] of value.matchAll(/[^\r\n]+/g)) {
+  if (lines.length > 1) {
+    for (const line of lines) {
       if (line.trim().length >= MIN_MASKED_LINE && line.trim() !== trimmed) add(line.trim())
     }
   }

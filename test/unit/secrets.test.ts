@@ -86,6 +86,14 @@ describe('secrets as long as an answer may hold', () => {
     )
   }, 60_000)
 
+  it('one of more than 1,000 lines throws and masks nothing, however many lines it has', () => {
+    const secret = 'line\n'.repeat(10_000_000)
+    let written = ''
+    expect(() => (written = quietly(() => mask(secret)))).toThrow('a secret of more than 1000 lines is more than the action can mask')
+    expect(written).toBe('')
+    expect(redact('line\nline')).toBe('line\nline')
+  })
+
   it('once the secrets of the run would be more than one answer may hold, masking throws and masks nothing', () => {
     const secret = 'z'.repeat(64 * 1024 * 1024)
     let written = ''

@@ -80,10 +80,9 @@ async function postAll(
       try {
         const created = await createWithoutOrphans(client, webhook, knownIds, report)
         createdIds.push(created.webhook.id)
-        secrets[key] = created.secret
         // Masked and handed over before it is recorded: recording prints the webhook, which may echo the secret.
         try {
-          writeSecretsOutput(secrets, created.secret)
+          writeSecretsOutput(secrets, key, created.secret)
         } catch (error) {
           unwritable ??= { error }
           return

@@ -42,12 +42,14 @@ export function writeSecretOutputs(webhook: Webhook, secret: string): void {
 
 /**
  * apply's `secrets`: every secret issued so far, by key, written again the moment another is read. The new
- * one is masked first, also as the JSON text holds it, which differs when it has a quote or backslash.
+ * one is masked first, also as the JSON text holds it, which differs when it has a quote or backslash, and
+ * joins the others only then: a secret that cannot be masked is never written, not even with the next one.
  */
-export function writeSecretsOutput(secrets: Record<string, string>, newSecret: string): void {
+export function writeSecretsOutput(secrets: Record<string, string>, key: string, newSecret: string): void {
   mask(newSecret)
   const escaped = JSON.stringify(newSecret).slice(1, -1)
   if (escaped !== newSecret) mask(escaped)
+  secrets[key] = newSecret
   core.setOutput('secrets', JSON.stringify(secrets))
 }
 

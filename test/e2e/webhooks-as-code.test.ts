@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FAULT_STEPS } from '../support/fixtures.js'
-import { annotations, runStep, sent, useRevontServer } from '../support/harness.js'
+import { annotations, runStep, sent, until, useRevontServer, type StepOptions } from '../support/harness.js'
 import { newFolder } from '../support/run-action.mjs'
 import { startRevontServer } from '../support/revont-server.mjs'
 
@@ -37,8 +37,14 @@ function workspace(manifest: string): string {
   return folder
 }
 
-async function run(operation: string, manifest: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
-  const result = await runStep({ operation, ...inputs }, { env: { GITHUB_WORKSPACE: workspace(manifest), ...env } })
+async function run(
+  operation: string,
+  manifest: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+  during?: StepOptions['during']
+) {
+  const result = await runStep({ operation, ...inputs }, { env: { GITHUB_WORKSPACE: workspace(manifest), ...env }, during })
   return { ...result, errors: annotations(result, 'error'), warnings: annotations(result, 'warning') }
 }
 const descriptions = () => [...server.webhooks.values()].map((webhook) => webhook.description as string).sort()
@@ -281,6 +287,39 @@ describe('apply', () => {
       )
     }
   )
+
+  it('a secret that cannot be masked is never written, though a POST still in flight hands over its own', async () => {
+    const refused = Array.from({ length: 1001 }, (_, line) => `line-${line}`).join('\n')
+    const body = JSON.stringify({ id: 'wh_refused', url: ANALYTICS, events: ['call.ended'], status: 'active', secret: refused })
+    const threeEndpoints = `${MANIFEST}  - key: billing\n    url: https://billing.example.com/in\n    events: [call.ended]\n`
+    // The first POST is answered as usual, and opens the throttle to two at a time: one of the next two
+    // is held, the other answered with the secret that cannot be masked.
+    server.inject({
+      method: 'POST',
+      path: '/webhooks',
+      meanwhile: () => {
+        server.inject({ method: 'POST', path: '/webhooks', hold: true })
+        server.inject({
+          method: 'POST',
+          path: '/webhooks',
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+          body
+        })
+      }
+    })
+    const result = await run('apply', threeEndpoints, {}, {}, async (step) => {
+      // The held POST is answered only once the refused secret has been read.
+      await until(() => step.stdout().includes(`201 Created, ${Buffer.byteLength(body)} bytes`), 'the answer with the refused secret')
+      server.release()
+    })
+    expect(result.code).toBe(1)
+    expect(result.errors).toEqual([expect.stringContaining('a secret of more than 1000 lines is more than the action can mask')])
+    expect(Object.keys(JSON.parse(result.outputs.secrets))).toHaveLength(2)
+    expect(result.outputs.secrets).not.toContain('line-1')
+    expect(sent().filter((request) => request.startsWith('DELETE'))).toHaveLength(3)
+    expect([...server.webhooks.keys()]).toEqual([])
+  })
 
   it('runs its POSTs at most 8 at a time', async () => {
     const slow = await startRevontServer({ apiKey: API_KEY, delayMs: { POST: 50 } })

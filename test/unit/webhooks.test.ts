@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hasUrl, normalizeUrl, parseUrlPattern } from '../../src/webhooks/urls.js'
-import { ageMs, sameEventSet, type Webhook } from '../../src/webhooks/webhook.js'
+import { ageMs, sameEventSet, toWebhook, type Webhook } from '../../src/webhooks/webhook.js'
 
 const webhook = (url: string, extra: Partial<Webhook> = {}): Webhook => ({ id: 'wh_1', url, events: [], ...extra })
 
@@ -68,5 +68,37 @@ describe('webhook matching', () => {
     expect(ageMs(webhook('https://a.example/', { created_at: '2026-11-28T11:00:00Z' }), now)).toBe(3_600_000)
     expect(ageMs(webhook('https://a.example/', { created_at: 'yesterday' }), now)).toBeUndefined()
     expect(ageMs(webhook('https://a.example/'), now)).toBeUndefined()
+  })
+})
+
+describe('a webhook as it arrives', () => {
+  const documented = { id: 'wh_1', url: 'https://a.example/h', events: ['call.ended'], description: 'd', created_at: '2026-01-01T00:00:00Z', status: 'active' }
+
+  it('keeps a webhook of documented fields only, each of its type, whole', () => {
+    expect(toWebhook(JSON.parse(JSON.stringify(documented)))).toEqual(documented)
+    expect(toWebhook(JSON.parse('{"id":"wh_2","url":"u","events":[]}'))).toEqual({ id: 'wh_2', url: 'u', events: [] })
+  })
+
+  it.each([
+    ['a secret', { secret: 'whsec_x' }],
+    ['an undocumented field', { extra: { deep: [1] } }],
+    ['a __proto__ field', JSON.parse('{"__proto__": {"polluted": true}}') as object],
+    ['a description that is not text', { description: null }],
+    ['a created_at that is not text', { created_at: 1 }],
+    ['a status that is not text', { status: ['active'] }],
+    ['an event that is not text', { events: ['call.ended', 7] }]
+  ])('keeps of one with %s only the documented fields of their type', (_, extra) => {
+    const webhook = toWebhook({ ...documented, ...extra })
+    expect(Object.keys(webhook ?? {}).every((key) => key in documented)).toBe(true)
+    expect(webhook?.events).toEqual(['call.ended'])
+    expect(webhook).toMatchObject({ id: 'wh_1', url: 'https://a.example/h' })
+    expect(JSON.stringify(webhook)).not.toMatch(/whsec_x|deep|polluted|null/)
+  })
+
+  it('refuses one without a usable id and url', () => {
+    expect(toWebhook({ id: '', url: 'u', events: [] })).toBeUndefined()
+    expect(toWebhook({ id: 'wh_1', events: [] })).toBeUndefined()
+    expect(toWebhook(['wh_1'])).toBeUndefined()
+    expect(toWebhook(null)).toBeUndefined()
   })
 })

@@ -5,6 +5,7 @@ import { InputError } from './errors.js'
 import { headerSafe, isInside, parseApiUrl, parseEvents, parseWebhookUrl } from './input-values.js'
 import { resolveAuto, type AutoResolution } from './operations/auto.js'
 import { credentialsIn, DEFAULT_SECRET_QUERY_PARAMS, normalizeUrl, parseUrlPattern, type UrlPattern } from './webhooks/urls.js'
+import { mask } from './text/secrets.js'
 import { readWorkflowEvent, withoutSecrets } from './workflow-context.js'
 
 export const OPERATIONS = ['list', 'create', 'delete', 'prune', 'plan', 'apply', 'auto'] as const
@@ -103,6 +104,20 @@ function input(env: Env, name: string): string {
 /** The key from `api-key`, else from REVONT_API_KEY; read on its own so it can be masked first. */
 export function readApiKey(env: Env): string {
   return input(env, 'api-key') || (env.REVONT_API_KEY ?? '').trim()
+}
+
+/**
+ * Masks the key before anything else runs. One that cannot be masked (more lines than a secret may have)
+ * is no key the API header takes either, and is refused as such.
+ */
+export function maskApiKey(key: string): void {
+  if (!key) return
+  try {
+    mask(key)
+  } catch (error) {
+    headerSafe('api-key', key)
+    throw error
+  }
 }
 
 /** The inputs every request needs: all that the post step reads of them, with parseSecretQueryParams. */

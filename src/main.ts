@@ -1,7 +1,7 @@
 import { newClient, type RevontClient } from './api/client.js'
 import { cancellation, handleCancellation } from './cancellation.js'
 import { errorMessage } from './errors.js'
-import { parseInputs, readApiKey, resolveOperation, type Inputs } from './inputs.js'
+import { maskApiKey, parseInputs, readApiKey, resolveOperation, type Inputs } from './inputs.js'
 import { apply } from './operations/apply.js'
 import { announce } from './operations/auto.js'
 import { create } from './operations/create.js'
@@ -18,8 +18,7 @@ import { useSecretQueryParams } from './webhooks/urls.js'
 
 export async function run(): Promise<void> {
   try {
-    const apiKey = readApiKey(process.env)
-    if (apiKey) mask(apiKey)
+    maskApiKey(readApiKey(process.env))
     const abandoned = handleCancellation()
     const resolution = resolveOperation(process.env)
     if (resolution.auto) announce(resolution.auto)

@@ -5,7 +5,7 @@
 import { newClient, type RevontClient } from './api/client.js'
 import { onCancelSignal } from './cancellation.js'
 import { CancelledError, errorMessage } from './errors.js'
-import { parseConnection, parseSecretQueryParams, readApiKey } from './inputs.js'
+import { maskApiKey, parseConnection, parseSecretQueryParams, readApiKey } from './inputs.js'
 import { deleteOrphans } from './operations/orphans.js'
 import { Report } from './results/report.js'
 import { writeSummary } from './results/summary.js'
@@ -18,10 +18,9 @@ import type { Webhook } from './webhooks/webhook.js'
 const PRUNE_HINT = 'or let a scheduled prune (operation: prune) remove it'
 
 export async function post(): Promise<void> {
-  const apiKey = readApiKey(process.env)
-  if (apiKey) mask(apiKey)
   let cleanup: Cleanup | undefined
   try {
+    maskApiKey(readApiKey(process.env))
     cleanup = readCleanup()
     useSecretQueryParams(parseSecretQueryParams(process.env))
   } catch (error) {

@@ -2,7 +2,7 @@
 // hidden character, in every input of every operation. Each is refused or used, and printed inertly.
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { runStep, useRevontServer } from '../support/harness.js'
+import { annotations, runStep, useRevontServer } from '../support/harness.js'
 import { HOSTILE, hostileWebhooks, INERT_STEPS, URL_A } from '../support/hostile-text.js'
 
 const API_KEY = `rk_hostile_${randomBytes(12).toString('hex')}`
@@ -55,5 +55,22 @@ describe('prune', () => {
   ])('a hostile %s input', async (_, inputs) => {
     server.seed(hostileWebhooks('https://pr-1.preview.example.com/'))
     await runStep({ operation: 'prune', ...inputs })
+  })
+})
+
+describe('api-key', () => {
+  it('of more lines than can be masked: one error naming the input, no request, and a post step that does not fail', async () => {
+    const key = Array.from({ length: 1001 }, (_, line) => `key-line-${line}`).join('\n')
+    const from = server.requests.length
+    const main = await runStep({ operation: 'create', url: URL_A, events: 'call.ended', cleanup: 'true', 'api-key': key })
+    expect(main.code).toBe(1)
+    expect(annotations(main, 'error')).toEqual([
+      "Input 'api-key' must be printable ASCII without spaces or control characters"
+    ])
+    const post = await main.post()
+    expect(post.code).toBe(0)
+    expect(post.stderr).toBe('')
+    expect(annotations(post, 'warning')).toEqual([expect.stringContaining("Nothing was cleaned up: Input 'api-key' must be printable ASCII")])
+    expect(server.requests.length).toBe(from)
   })
 })

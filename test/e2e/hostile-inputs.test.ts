@@ -64,13 +64,13 @@ describe('api-key', () => {
     const from = server.requests.length
     const main = await runStep({ operation: 'create', url: URL_A, events: 'call.ended', cleanup: 'true', 'api-key': key })
     expect(main.code).toBe(1)
-    expect(annotations(main, 'error')).toEqual([
-      "Input 'api-key' must be printable ASCII without spaces or control characters"
-    ])
+    expect(annotations(main, 'error')).toEqual(["Input 'api-key' must be printable ASCII without spaces or control characters"])
     const post = await main.post()
     expect(post.code).toBe(0)
     expect(post.stderr).toBe('')
-    expect(annotations(post, 'warning')).toEqual([expect.stringContaining("Nothing was cleaned up: Input 'api-key' must be printable ASCII")])
+    expect(annotations(post, 'warning')).toEqual([
+      expect.stringContaining("Nothing was cleaned up: Input 'api-key' must be printable ASCII")
+    ])
     expect(server.requests.length).toBe(from)
   })
 })

@@ -310,7 +310,10 @@ describe('apply', () => {
     })
     const result = await run('apply', threeEndpoints, {}, {}, async (step) => {
       // The held POST is answered only once the refused secret has been read.
-      await until(() => step.stdout().includes(`201 Created, ${Buffer.byteLength(body)} bytes`), 'the answer with the refused secret')
+      await until(
+        () => step.stdout().includes(`201 Created, ${Buffer.byteLength(body)} bytes`),
+        'the answer with the refused secret'
+      )
       server.release()
     })
     expect(result.code).toBe(1)

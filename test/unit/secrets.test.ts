@@ -89,7 +89,9 @@ describe('secrets as long as an answer may hold', () => {
   it('one of more than 1,000 lines throws and masks nothing, however many lines it has', () => {
     const secret = 'line\n'.repeat(10_000_000)
     let written = ''
-    expect(() => (written = quietly(() => mask(secret)))).toThrow('a secret of more than 1000 lines is more than the action can mask')
+    expect(() => (written = quietly(() => mask(secret)))).toThrow(
+      'a secret of more than 1000 lines is more than the action can mask'
+    )
     expect(written).toBe('')
     expect(redact('line\nline')).toBe('line\nline')
   })

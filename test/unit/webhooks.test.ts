@@ -72,7 +72,14 @@ describe('webhook matching', () => {
 })
 
 describe('a webhook as it arrives', () => {
-  const documented = { id: 'wh_1', url: 'https://a.example/h', events: ['call.ended'], description: 'd', created_at: '2026-01-01T00:00:00Z', status: 'active' }
+  const documented = {
+    id: 'wh_1',
+    url: 'https://a.example/h',
+    events: ['call.ended'],
+    description: 'd',
+    created_at: '2026-01-01T00:00:00Z',
+    status: 'active'
+  }
 
   it('keeps a webhook of documented fields only, each of its type, whole', () => {
     expect(toWebhook(JSON.parse(JSON.stringify(documented)))).toEqual(documented)
